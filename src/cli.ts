@@ -1,0 +1,56 @@
+/** The `tropo-app` command line: dispatches to one module per sub-command (DESIGN §5). */
+import type { Command, CommandIO } from './commands/types';
+
+/** Sub-commands, loaded on demand so that `validate` never pays for the server's start-up. */
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
+  return `usage: tropo-app <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+/** Runs the CLI with the given arguments and resolves to the exit code. */
+export async function runCli(argv: string[], io: CommandIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout)(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`tropo-app: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const run = await command.load();
+  return run(rest, io);
+}
+
+/** The process's own streams, for running as a program. */
+export function processIO(): CommandIO {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    env: process.env,
+    isTTY: process.stdout.isTTY === true,
+  };
+}
+
+/** Runs the CLI as this process: exit code and errors go to the process. */
+export function main(): void {
+  runCli(process.argv.slice(2), processIO()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`tropo-app: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+if (require.main === module) main();
