@@ -1,8 +1,21 @@
 /** The `tropo-app` command line: dispatches to one module per sub-command (DESIGN §5). */
 import type { Command, CommandIO } from './commands/types';
 
-/** Sub-commands, loaded on demand so that `validate` never pays for the server's start-up. */
-const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {};
+/**
+ * Sub-commands, loaded on demand so that `validate` never pays for the server's start-up. They load
+ * with `require`, not `import()`: this is a CommonJS program, and jest cannot run a dynamic
+ * `import()` without --experimental-vm-modules.
+ */
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  validate: {
+    summary: 'check WebAPI response documents (FILE… or - for stdin)',
+    load: () =>
+      Promise.resolve().then(
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy CommonJS load, see above
+        () => (require('./commands/validate') as typeof import('./commands/validate')).validate,
+      ),
+  },
+};
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
