@@ -74,18 +74,25 @@ function rejectedAtRoot(branch: readonly z.core.$ZodIssue[]): boolean {
   });
 }
 
-/** Names what a union accepts, from what each of its branches rejected at the root. */
-function unionExpectation(branches: readonly (readonly z.core.$ZodIssue[])[]): string {
-  const names: string[] = [];
+/** Lists what a union accepts, from what each of its branches rejected at the root. */
+function unionExpectations(
+  branches: readonly (readonly z.core.$ZodIssue[])[],
+  names: string[],
+): void {
   for (const branch of branches) {
     for (const issue of branch) {
       if (issue.path.length !== 0) continue;
       if (issue.code === 'invalid_type') names.push(expectedName(issue.expected));
       else if (issue.code === 'invalid_value')
         names.push(...issue.values.map((v) => JSON.stringify(v)));
-      else if (issue.code === 'invalid_union') names.push(unionExpectation(issue.errors));
+      else if (issue.code === 'invalid_union') unionExpectations(issue.errors, names);
     }
   }
+}
+
+function unionExpectation(branches: readonly (readonly z.core.$ZodIssue[])[]): string {
+  const names: string[] = [];
+  unionExpectations(branches, names);
   const unique = [...new Set(names)];
   if (unique.length <= 1) return unique[0] ?? 'another value';
   return `${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`;
@@ -159,7 +166,14 @@ export function mapZodIssues(
       for (const key of issue.keys) onUnknownKey(here, key);
     } else if (issue.code === 'invalid_union') {
       const matched = issue.errors.filter((branch) => !rejectedAtRoot(branch));
-      if (matched.length > 0) {
+      const key = lastKey(here);
+      if (issue.input === undefined && key !== undefined) {
+        out.push({
+          path: formatPath([...base, ...here]),
+          message: `missing required field "${key}"`,
+          severity: 'error',
+        });
+      } else if (matched.length > 0) {
         const best = matched.reduce((a, b) => (b.length < a.length ? b : a));
         mapZodIssues(best, base, out, onUnknownKey, here);
       } else {

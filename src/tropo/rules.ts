@@ -72,11 +72,17 @@ const redirectAloneAndFirst: Rule = ({ verbs, at }) =>
       : [],
   );
 
+const ANY_GRAMMAR = /\[ANY\]/i;
+const ANY_GRAMMAR_MESSAGE =
+  'the [ANY] grammar only works on a text channel; on a voice call this ask cannot match';
+
+function any(ask: AskBody): boolean {
+  return ANY_GRAMMAR.test(ask.choices.value);
+}
+
 /** The `[ANY]` grammar only matches text; on a voice call the ask cannot succeed. */
 const anyGrammarOnVoice: Rule = ({ verbs, channel, at }) => {
-  const any = (ask: AskBody) => /\[ANY\]/i.test(ask.choices.value);
-  const message =
-    'the [ANY] grammar only works on a text channel; on a voice call this ask cannot match';
+  const message = ANY_GRAMMAR_MESSAGE;
   return verbs.flatMap((verb, i) => {
     if ('ask' in verb) {
       return channel === 'VOICE' && any(verb.ask) ? [warn(at(i, 'choices', 'value'), message)] : [];

@@ -59,6 +59,10 @@ function readBody(
   at: readonly Segment[],
   issues: Issue[],
 ): { value: unknown } | undefined {
+  // Most bodies are valid; reading them without `reportInput` is about twice as fast, and the
+  // slower read that keeps inputs for the messages only runs for bodies with problems.
+  const quick = schema.safeParse(body);
+  if (quick.success) return { value: quick.data };
   const first = schema.safeParse(body, PARSE_OPTIONS);
   if (first.success) return { value: first.data };
 
@@ -179,7 +183,7 @@ export function validateDocument(input: unknown, options: ValidateOptions = {}):
   const verbs: NormalVerb[] = [];
   const origins: Origin[] = [];
   let errors = 0;
-  for (let i = 0; i < elements.length && errors < MAX_ISSUES; i++) {
+  for (let i = 0; i < elements.length && errors <= MAX_ISSUES; i++) {
     const before = issues.length;
     readElement(elements[i], i, issues, verbs, origins);
     for (let k = before; k < issues.length; k++) if (issues[k]?.severity === 'error') errors++;

@@ -43,7 +43,7 @@ export function conference(opts: ConferenceOptions): { conference: ConferenceBod
     conference: compact({
       ...rest,
       id: String(opts.id),
-      on: on === undefined ? undefined : toOnBodies(on),
+      on: toOnBodies(on),
     }),
   };
 }

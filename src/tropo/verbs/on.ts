@@ -42,9 +42,16 @@ export function toOnBody(opts: OnOptions): OnBody {
   });
 }
 
-/** Turns one handler or several into the canonical array (for transfer and conference). */
-export function toOnBodies(opts: OnOptions | readonly OnOptions[]): OnBody[] {
-  return (Array.isArray(opts) ? (opts as readonly OnOptions[]) : [opts as OnOptions]).map(toOnBody);
+/**
+ * Turns one handler or several into the canonical array (for transfer and conference); no
+ * handlers at all means no `on` field.
+ */
+export function toOnBodies(
+  opts: OnOptions | readonly OnOptions[] | undefined,
+): OnBody[] | undefined {
+  if (opts === undefined) return undefined;
+  const list = Array.isArray(opts) ? (opts as readonly OnOptions[]) : [opts as OnOptions];
+  return list.length === 0 ? undefined : list.map(toOnBody);
 }
 
 /** Builds `{"on":{…}}`: one handler per element. */

@@ -79,6 +79,17 @@ export type RecordOptions = Omit<RecordBody, 'url' | 'say' | 'transcription'> & 
   transcription?: Transcription | readonly Transcription[] | undefined;
 };
 
+/** One transcription target or several as a list; an empty list means no transcription. */
+function toTranscriptions(
+  input: Transcription | readonly Transcription[] | undefined,
+): Transcription[] | undefined {
+  if (input === undefined) return undefined;
+  const list = Array.isArray(input)
+    ? [...(input as readonly Transcription[])]
+    : [input as Transcription];
+  return list.length === 0 ? undefined : list;
+}
+
 /** Builds `{"record":{…}}`. */
 export function record(opts: RecordOptions): { record: RecordBody } {
   const { url, say, transcription, ...rest } = opts;
@@ -87,12 +98,7 @@ export function record(opts: RecordOptions): { record: RecordBody } {
       url: toRecordingUrls(url),
       ...rest,
       say: say === undefined ? undefined : toSayItems(say),
-      transcription:
-        transcription === undefined
-          ? undefined
-          : Array.isArray(transcription)
-            ? [...(transcription as readonly Transcription[])]
-            : [transcription as Transcription],
+      transcription: toTranscriptions(transcription),
     }),
   };
 }

@@ -63,7 +63,7 @@ export function transfer(opts: TransferOptions): { transfer: TransferBody } {
     transfer: compact({
       to: toDestinations(to),
       ...rest,
-      on: on === undefined ? undefined : toOnBodies(on),
+      on: toOnBodies(on),
     }),
   };
 }
