@@ -13,14 +13,25 @@ export function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
   return z.strictObject(shape);
 }
 
-/** Keys that 2010-era libraries emitted and the current WebAPI no longer documents (spec §3, §10). */
-const LEGACY_KEYS = new Set(['sendTones', 'exitTone', 'silenceTimeout', 'require', 'recording']);
-
 let hints: Map<string, string> | undefined;
 
+/** Lower case without separators, so `send_tones`, `SendTones` and `sendTones` compare equal. */
 function squash(key: string): string {
   return key.toLowerCase().replace(/[-_\s]/g, '');
 }
+
+/**
+ * Keys that 2010-era libraries emitted and the current WebAPI no longer documents (spec §3, §10),
+ * by squashed spelling (Java wrote `send_tones` and `exit_tone`), with a note where one helps.
+ */
+const LEGACY_KEYS = new Map([
+  ['sendtones', ''],
+  ['exittone', ''],
+  ['silencetimeout', ''],
+  ['require', ''],
+  ['recording', ' (record the call with startRecording)'],
+  ['termchar', ' (the old name of "terminator")'],
+]);
 
 function suggestionFor(key: string): string | undefined {
   // Built on first use: by then every verb module has registered its fields.
@@ -34,8 +45,9 @@ function suggestionFor(key: string): string | undefined {
  * body, where `from` is a legacy Ruby key.
  */
 export function unknownKeyMessage(key: string, inRedirect = false): string {
-  if (LEGACY_KEYS.has(key) || (inRedirect && key === 'from')) {
-    return `legacy key "${key}" is not part of the current WebAPI (only 2010-era libraries sent it) and is ignored`;
+  const legacy = inRedirect && key === 'from' ? '' : LEGACY_KEYS.get(squash(key));
+  if (legacy !== undefined) {
+    return `legacy key "${key}"${legacy} is not part of the current WebAPI (only 2010-era libraries sent it) and is ignored`;
   }
   const hint = suggestionFor(key);
   return `unknown key "${key}" is not part of the WebAPI and is ignored${hint ? ` (did you mean "${hint}"?)` : ''}`;
@@ -217,6 +229,23 @@ export type DestinationInput = string | readonly string[];
 export function toDestinations(input: DestinationInput): string[] {
   return typeof input === 'string' ? [input] : [...input];
 }
+
+/**
+ * `from` of call, message and transfer: the caller ID to present. 2010-era C# sent an endpoint
+ * object whose `id` is the address; it is read as that string.
+ */
+export const callerIdSchema = z
+  .union([
+    z.string(),
+    strictObject({
+      id: z.string(),
+      e164Id: z.string().optional(),
+      name: z.string().nullable().optional(),
+      channel: z.string().optional(),
+      network: z.string().optional(),
+    }),
+  ])
+  .transform((from) => (typeof from === 'string' ? from : from.id));
 
 // ---------------------------------------------------------------------------------------------
 // Recording destinations (spec §4.4).

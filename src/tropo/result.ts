@@ -75,6 +75,8 @@ const UPPER_CASE_FIELDS = new Set(['disposition', 'userType']);
 
 const nullableString = stringLike.nullable();
 const nullableNumber = numberLike.nullable();
+const plainString = z.string();
+const plainBoolean = z.boolean();
 
 function readAction(
   reader: PayloadReader,
@@ -183,7 +185,7 @@ export function parseResult(body: unknown): Parsed<Result> {
 
   // 2010-era payloads call the state `callState`.
   const stateKey = hasOwn(r, 'state') ? 'state' : 'callState';
-  const state = reader.field(r, stateKey, z.string(), at)?.toUpperCase();
+  const state = reader.field(r, stateKey, plainString, at)?.toUpperCase();
   if (state === undefined && !hasOwn(r, stateKey))
     reader.warn([...at, 'state'], 'missing field "state"');
 
@@ -194,13 +196,13 @@ export function parseResult(body: unknown): Parsed<Result> {
     state: state ?? '',
     sessionDuration: reader.field(r, 'sessionDuration', nullableNumber, at) ?? null,
     sequence: reader.field(r, 'sequence', nullableNumber, at) ?? null,
-    complete: reader.field(r, 'complete', z.boolean(), at) ?? true,
+    complete: reader.field(r, 'complete', plainBoolean, at) ?? true,
     error: reader.field(r, 'error', nullableString, at) ?? null,
     actions: readActions(reader, r),
   };
   const calledid = reader.field(r, 'calledid', stringLike, at);
   if (calledid !== undefined) result.calledid = calledid;
-  const userType = reader.field(r, 'userType', z.string(), at);
+  const userType = reader.field(r, 'userType', plainString, at);
   if (userType !== undefined) result.userType = userType.toUpperCase();
   return { ok: true, value: result, issues: reader.issues };
 }

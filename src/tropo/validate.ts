@@ -190,6 +190,7 @@ export function validateDocument(input: unknown, options: ValidateOptions = {}):
   }
   if (errors > 0) return { ok: false, issues: capped(issues) };
 
+  // The document rules read the normal form, so they only run once the document is valid.
   const document: NormalDocument = { tropo: verbs };
   issues.push(...checkDocumentRules(document, origins, options));
   return { ok: true, issues: capped(inDocumentOrder(issues)), document };

@@ -1,6 +1,7 @@
 /** The `call` verb (spec §5.3): start an outbound call or text conversation from a session that has none. */
 import * as z from 'zod';
 import {
+  callerIdSchema,
   allowSignalsSchema,
   channelSchema,
   destinationsSchema,
@@ -17,7 +18,7 @@ import { compact } from '../json';
 
 export const callBodySchema = strictObject({
   to: destinationsSchema,
-  from: z.string().optional(),
+  from: callerIdSchema.optional(),
   network: networkSchema.optional(),
   channel: channelSchema.optional(),
   timeout: seconds.optional(),

@@ -1,6 +1,7 @@
 /** The `message` verb (spec §5.7): a new outbound leg that says something and hangs up, typically an SMS. */
 import * as z from 'zod';
 import {
+  callerIdSchema,
   channelSchema,
   destinationsSchema,
   headersSchema,
@@ -19,7 +20,7 @@ import { compact } from '../json';
 export const messageBodySchema = strictObject({
   say: saySchema,
   to: destinationsSchema,
-  from: z.string().optional(),
+  from: callerIdSchema.optional(),
   network: networkSchema.optional(),
   channel: channelSchema.optional(),
   timeout: seconds.optional(),

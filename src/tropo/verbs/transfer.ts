@@ -1,6 +1,7 @@
 /** The `transfer` verb (spec §5.14): bridge the answered call to another destination. */
 import * as z from 'zod';
 import {
+  callerIdSchema,
   allowSignalsSchema,
   destinationsSchema,
   headersSchema,
@@ -18,7 +19,7 @@ import { onHandlersSchema, toOnBodies, type OnOptions } from './on';
 
 const transferFields = strictObject({
   to: destinationsSchema,
-  from: z.string().optional(),
+  from: callerIdSchema.optional(),
   timeout: seconds.optional(),
   answerOnMedia: z.boolean().optional(),
   choices: terminatorChoicesSchema.optional(),

@@ -291,4 +291,60 @@ describe('tolerated variants', () => {
       { say: [{ value: 'b' }] },
     ]);
   });
+
+  it('when from is an endpoint object (2010-era C#), then it reads as its id', () => {
+    for (const verb of ['call', 'transfer']) {
+      expect(
+        normalise({
+          [verb]: { to: '1', from: { id: '3055551212', channel: 'VOICE', name: 'unknown' } },
+        }),
+      ).toEqual([{ [verb]: { to: ['1'], from: '3055551212' } }]);
+    }
+    expect(
+      normalise({ message: { to: '1', say: { value: 'x' }, from: { id: '3055551212' } } }),
+    ).toEqual([{ message: { to: ['1'], say: [{ value: 'x' }], from: '3055551212' } }]);
+  });
+});
+
+describe('documents shaped like the other official libraries emit them', () => {
+  it.each([
+    [
+      'Java: record with snake_case legacy keys and a nested transcription',
+      '{"tropo":[{"record":{"name":"foo","url":"http://example.com/up","beep":true,"send_tones":true,"exit_tone":"#","transcription":{"id":"t","url":"mailto:a@example.com","emailFormat":"encoded"},"say":[{"value":"Your message"}],"choices":{"value":"[5 DIGITS]"}}}]}',
+      ['tropo[0].record.send_tones', 'tropo[0].record.exit_tone'],
+    ],
+    [
+      'Java: on array followed by say, and on with a stray value',
+      '{"tropo":[{"on":[{"event":"error","next":"error.json"}]},{"say":[{"value":"blah"}]},{"on":{"event":"hangup","value":"Bye"}}]}',
+      ['tropo[2].on.value'],
+    ],
+    [
+      'Java: transfer with ring and connect handlers, DTMF mode and float timeouts',
+      '{"tropo":[{"say":[{"name":"say","value":"Transferring"}]},{"transfer":{"name":"t","to":"14075550100","from":"14075550122","timeout":60.0,"answerOnMedia":false,"required":true,"allowSignals":["exit"],"machineDetection":false,"choices":{"terminator":"0"},"interdigitTimeout":5.5,"ringRepeat":5,"playTones":true,"voice":"tom","on":[{"event":"ring","say":[{"value":"http://example.com/hold.mp3"}]},{"event":"connect","ask":{"attempts":3,"say":[{"value":"Again","event":"nomatch"},{"value":"Enter the code"}],"timeout":10.0,"name":"ask","choices":{"value":"[5 DIGITS]","mode":"DTMF"}}}]}}]}',
+      [],
+    ],
+    [
+      'C#: call with an array to, an endpoint from, the legacy recording and termChar',
+      '{"tropo":[{ "call":{"timeout":10.0,"to":["3055195825"],"from":{"id":"3055551212"},"network":"SMS","channel":"TEXT","answerOnMedia":false,"headers":{"foo":"bar"},"recording":{"format":"audio/mp3","url":"http://example.com/1.wav"}}},{ "record":{"choices":{"value":"[5 DIGITS]","termChar":"#"},"url":"http://example.com/","say":{"value":"Speak"}}}]}',
+      ['tropo[0].call.recording', 'tropo[1].record.choices.termChar'],
+    ],
+    [
+      'PHP: "null" bodies, on arrays, object url with credentials',
+      '{"tropo":[{"startRecording":{"url":{"url":"ftp://example.com/r","username":"u","password":"p","method":"POST"}}},{"say":[{"value":"Hi"}]},{"stopRecording":"null"},{"on":[{"event":"continue","next":"next.php","say":{"value":"ok"}}]},{"hangup":"null"}]}',
+      [],
+    ],
+    [
+      'Ruby: arrays everywhere and a 2010 redirect from',
+      '{"tropo":[{"redirect":{"to":"sip:1234@example.com","from":"14155551212"}}]}',
+      ['tropo[0].redirect.from'],
+    ],
+  ])(
+    'when reading %s, then it is valid and only its odd keys are warned about',
+    (_what, json, keyWarnings) => {
+      const validation = expectValid(fromJson(json));
+      expect(
+        validation.issues.filter((issue) => / key /.test(issue.message)).map((issue) => issue.path),
+      ).toEqual(keyWarnings);
+    },
+  );
 });

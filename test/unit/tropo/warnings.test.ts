@@ -90,6 +90,16 @@ describe('unknown and legacy keys', () => {
     expect(warnings.map((w) => w.path)).toEqual([path]);
   });
 
+  it('when termChar is used, then the warning names the key it became', () => {
+    const [warning] = matching(
+      [{ record: { url: 'http://a', choices: { termChar: '#' } } }],
+      /legacy/,
+    );
+    expect(warning?.message).toBe(
+      'legacy key "termChar" (the old name of "terminator") is not part of the current WebAPI (only 2010-era libraries sent it) and is ignored',
+    );
+  });
+
   it('when from is on a call (where it is current), then no legacy warning is given', () => {
     expect(matching([{ call: { to: '1', from: '2' } }], /legacy/)).toEqual([]);
   });
