@@ -64,6 +64,11 @@ export const seconds = z.number().min(0);
 export const count = z.int().min(1);
 /** A confidence percentage: a whole number from 0 to 100. */
 export const percent = z.int().min(0).max(100);
+/** A boolean; the 2010 Ruby library wrote some as the strings "true" and "false". */
+export const flag = z.preprocess(
+  (value) => (value === 'true' ? true : value === 'false' ? false : value),
+  z.boolean(),
+);
 
 /**
  * A string from a fixed set, compared without regard to case and returned in its canonical
@@ -174,7 +179,7 @@ export const sayItemSchema = strictObject({
   as: z.string().optional(),
   voice: z.string().optional(),
   name: z.string().optional(),
-  required: z.boolean().optional(),
+  required: flag.optional(),
   allowSignals: allowSignalsSchema.optional(),
   promptLogSecurity: logSecuritySchema.optional(),
   media: z.union([z.string(), z.array(z.string())]).optional(),
@@ -344,7 +349,7 @@ export function toRecordingUrls(input: RecordingUrlInput): RecordingUrl[] {
 
 /** A join/leave announcement: `true` for Tropo's default, or the text to play. */
 export const promptSchema = z.union([
-  z.boolean(),
+  flag,
   strictObject({ value: z.string(), voice: z.string().optional() }),
 ]);
 /** Conference joinPrompt/leavePrompt. */
@@ -352,7 +357,7 @@ export type Prompt = z.output<typeof promptSchema>;
 
 /** Answering-machine detection: `true`, or an introduction to play while classifying. */
 export const machineDetectionSchema = z.union([
-  z.boolean(),
+  flag,
   strictObject({ introduction: z.string(), voice: z.string().optional() }),
 ]);
 /** call/transfer machineDetection. */

@@ -1,6 +1,7 @@
 /** The `ask` verb (spec §5.2): prompt the caller and collect DTMF, speech, or a text reply. */
 import * as z from 'zod';
 import {
+  flag,
   allowSignalsSchema,
   asrLogSecuritySchema,
   choicesSchema,
@@ -19,7 +20,7 @@ export const askBodySchema = strictObject({
   choices: choicesSchema,
   say: saySchema,
   attempts: count.optional(),
-  bargein: z.boolean().optional(),
+  bargein: flag.optional(),
   timeout: seconds.optional(),
   interdigitTimeout: seconds.optional(),
   minConfidence: percent.optional(),
@@ -29,7 +30,7 @@ export const askBodySchema = strictObject({
   recognizer: z.string().optional(),
   voice: z.string().optional(),
   name: z.string().optional(),
-  required: z.boolean().optional(),
+  required: flag.optional(),
   allowSignals: allowSignalsSchema.optional(),
   promptLogSecurity: logSecuritySchema.optional(),
   asrLogSecurity: asrLogSecuritySchema.optional(),

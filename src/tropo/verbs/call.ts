@@ -1,6 +1,7 @@
 /** The `call` verb (spec §5.3): start an outbound call or text conversation from a session that has none. */
 import * as z from 'zod';
 import {
+  flag,
   callerIdSchema,
   allowSignalsSchema,
   channelSchema,
@@ -22,13 +23,13 @@ export const callBodySchema = strictObject({
   network: networkSchema.optional(),
   channel: channelSchema.optional(),
   timeout: seconds.optional(),
-  answerOnMedia: z.boolean().optional(),
+  answerOnMedia: flag.optional(),
   headers: headersSchema.optional(),
   machineDetection: machineDetectionSchema.optional(),
   voice: z.string().optional(),
   allowSignals: allowSignalsSchema.optional(),
   name: z.string().optional(),
-  required: z.boolean().optional(),
+  required: flag.optional(),
   callbackUrl: z.string().optional(),
   promptLogSecurity: logSecuritySchema.optional(),
   label: z.string().optional(),

@@ -1,6 +1,7 @@
 /** The `conference` verb (spec §5.4): put the call into a conference room. */
 import * as z from 'zod';
 import {
+  flag,
   allowSignalsSchema,
   logSecuritySchema,
   nonEmptyString,
@@ -16,14 +17,14 @@ export const conferenceBodySchema = strictObject({
   // Node's 2013 library sent a number; the room id is a string everywhere else.
   id: z.union([nonEmptyString, z.int()]).transform((id) => String(id)),
   name: z.string().optional(),
-  mute: z.boolean().optional(),
-  playTones: z.boolean().optional(),
+  mute: flag.optional(),
+  playTones: flag.optional(),
   terminator: terminatorSchema.optional(),
   interdigitTimeout: seconds.optional(),
   joinPrompt: promptSchema.optional(),
   leavePrompt: promptSchema.optional(),
   allowSignals: allowSignalsSchema.optional(),
-  required: z.boolean().optional(),
+  required: flag.optional(),
   promptLogSecurity: logSecuritySchema.optional(),
   // The older way to announce joins and leaves: handlers for `join` and `leave`.
   on: onHandlersSchema.optional(),

@@ -1,6 +1,7 @@
 /** The `message` verb (spec §5.7): a new outbound leg that says something and hangs up, typically an SMS. */
 import * as z from 'zod';
 import {
+  flag,
   callerIdSchema,
   channelSchema,
   destinationsSchema,
@@ -24,10 +25,10 @@ export const messageBodySchema = strictObject({
   network: networkSchema.optional(),
   channel: channelSchema.optional(),
   timeout: seconds.optional(),
-  answerOnMedia: z.boolean().optional(),
+  answerOnMedia: flag.optional(),
   voice: z.string().optional(),
   name: z.string().optional(),
-  required: z.boolean().optional(),
+  required: flag.optional(),
   promptLogSecurity: logSecuritySchema.optional(),
   headers: headersSchema.optional(),
 });

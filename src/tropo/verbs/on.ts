@@ -1,6 +1,7 @@
 /** The `on` verb (spec §5.8): an event handler for the current document, also nested in transfer and conference. */
 import * as z from 'zod';
 import {
+  flag,
   nonEmptyString,
   oneOrMany,
   saySchema,
@@ -19,7 +20,7 @@ export const onHandlerSchema = strictObject({
   ask: askBodySchema.optional(),
   post: nonEmptyString.optional(),
   name: z.string().optional(),
-  required: z.boolean().optional(),
+  required: flag.optional(),
 });
 /** One handler: the event, and what to do (POST to `next`, say something, ask, post). */
 export type OnBody = z.output<typeof onHandlerSchema>;

@@ -1,6 +1,7 @@
 /** The `record` verb (spec §5.9): prompt, record the caller, and upload the file. */
 import * as z from 'zod';
 import {
+  flag,
   allowSignalsSchema,
   count,
   emailFormatSchema,
@@ -39,20 +40,20 @@ const recordFields = strictObject({
   say: saySchema.optional(),
   choices: terminatorChoicesSchema.optional(),
   attempts: count.optional(),
-  bargein: z.boolean().optional(),
-  beep: z.boolean().optional(),
+  bargein: flag.optional(),
+  beep: flag.optional(),
   format: formatSchema.optional(),
   maxSilence: seconds.optional(),
   maxTime: seconds.optional(),
   timeout: seconds.optional(),
   interdigitTimeout: seconds.optional(),
   transcription: oneOrMany(transcriptionSchema).optional(),
-  asyncUpload: z.boolean().optional(),
+  asyncUpload: flag.optional(),
   minConfidence: percent.optional(),
   sensitivity: z.number().optional(),
   voice: z.string().optional(),
   name: z.string().optional(),
-  required: z.boolean().optional(),
+  required: flag.optional(),
   allowSignals: allowSignalsSchema.optional(),
   promptLogSecurity: logSecuritySchema.optional(),
 });

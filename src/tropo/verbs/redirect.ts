@@ -1,12 +1,12 @@
 /** The `redirect` verb (spec §5.10): divert an inbound call elsewhere before answering it. */
 import * as z from 'zod';
-import { nonEmptyString, strictObject } from '../fields';
+import { flag, nonEmptyString, strictObject } from '../fields';
 import { compact } from '../json';
 
 export const redirectBodySchema = strictObject({
   to: nonEmptyString,
   name: z.string().optional(),
-  required: z.boolean().optional(),
+  required: flag.optional(),
 });
 /** The body of `redirect`: one SIP URI or number. */
 export type RedirectBody = z.output<typeof redirectBodySchema>;

@@ -1,6 +1,7 @@
 /** The `startRecording` verb (spec §5.13): record the whole session from here until `stopRecording`. */
 import * as z from 'zod';
 import {
+  flag,
   emailFormatSchema,
   foldRecordingUrls,
   formatSchema,
@@ -17,7 +18,7 @@ import { compact } from '../json';
 const startRecordingFields = strictObject({
   ...recordingFields,
   format: formatSchema.optional(),
-  asyncUpload: z.boolean().optional(),
+  asyncUpload: flag.optional(),
   transcriptionOutURI: z.string().optional(),
   transcriptionID: z.string().optional(),
   transcriptionEmailFormat: emailFormatSchema.optional(),

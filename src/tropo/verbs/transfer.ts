@@ -1,6 +1,7 @@
 /** The `transfer` verb (spec §5.14): bridge the answered call to another destination. */
 import * as z from 'zod';
 import {
+  flag,
   callerIdSchema,
   allowSignalsSchema,
   destinationsSchema,
@@ -21,19 +22,19 @@ const transferFields = strictObject({
   to: destinationsSchema,
   from: callerIdSchema.optional(),
   timeout: seconds.optional(),
-  answerOnMedia: z.boolean().optional(),
+  answerOnMedia: flag.optional(),
   choices: terminatorChoicesSchema.optional(),
   ringRepeat: z.int().min(0).optional(),
   // `ring` and `connect` handlers.
   on: onHandlersSchema.optional(),
   headers: headersSchema.optional(),
   machineDetection: machineDetectionSchema.optional(),
-  playTones: z.boolean().optional(),
+  playTones: flag.optional(),
   interdigitTimeout: seconds.optional(),
   voice: z.string().optional(),
   allowSignals: allowSignalsSchema.optional(),
   name: z.string().optional(),
-  required: z.boolean().optional(),
+  required: flag.optional(),
   callbackUrl: z.string().optional(),
   promptLogSecurity: logSecuritySchema.optional(),
   label: z.string().optional(),

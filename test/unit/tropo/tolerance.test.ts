@@ -292,6 +292,19 @@ describe('tolerated variants', () => {
     ]);
   });
 
+  it('when booleans are the strings "true"/"false" (2010 Ruby), then they read as booleans', () => {
+    expect(
+      normalise({
+        ask: { say: { value: 'x', required: 'false' }, choices: { value: '1' }, bargein: 'true' },
+      }),
+    ).toEqual([
+      { ask: { say: [{ value: 'x', required: false }], choices: { value: '1' }, bargein: true } },
+    ]);
+    expect(normalise({ call: { to: '1', machineDetection: 'true' } })).toEqual([
+      { call: { to: ['1'], machineDetection: true } },
+    ]);
+  });
+
   it('when from is an endpoint object (2010-era C#), then it reads as its id', () => {
     for (const verb of ['call', 'transfer']) {
       expect(
