@@ -7,13 +7,22 @@ import type { Command, CommandIO } from './commands/types';
  * which jest cannot run without experimental flags.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+const commands: Record<string, { summary: string; load: () => Command }> = {
+  serve: {
+    summary: 'run the server (what npm start runs)',
+    load: () => (require('./commands/serve') as typeof import('./commands/serve')).serve,
+  },
+  apps: {
+    summary: 'list the registered apps',
+    load: () => (require('./commands/apps') as typeof import('./commands/apps')).apps,
+  },
+  validate: {
+    summary: 'check WebAPI response documents (FILE… or - for stdin)',
+    load: () => (require('./commands/validate') as typeof import('./commands/validate')).validate,
+  },
   session: {
     summary: 'start an outbound session through the Session API: session create --token T [k=v…]',
-    load: () =>
-      Promise.resolve(
-        (require('./commands/session') as typeof import('./commands/session')).session,
-      ),
+    load: () => (require('./commands/session') as typeof import('./commands/session')).session,
   },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -35,8 +44,7 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     io.stderr(`tropo-app: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
-  const run = await command.load();
-  return run(rest, io);
+  return command.load()(rest, io);
 }
 
 /** The process's own streams, for running as a program. */
