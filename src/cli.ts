@@ -1,8 +1,23 @@
 /** The `tropo-app` command line: dispatches to one module per sub-command (DESIGN §5). */
 import type { Command, CommandIO } from './commands/types';
 
-/** Sub-commands, loaded on demand so that `validate` never pays for the server's start-up. */
-const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {};
+/*
+ * Sub-commands, loaded on demand so that `validate` never pays for the server's start-up.
+ * `require` rather than `import()`: under nodenext a CommonJS `import()` stays a real ESM import,
+ * which jest cannot run without experimental flags.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const commands: Record<string, { summary: string; load: () => Command }> = {
+  serve: {
+    summary: 'run the server (what npm start runs)',
+    load: () => (require('./commands/serve') as typeof import('./commands/serve')).serve,
+  },
+  apps: {
+    summary: 'list the registered apps',
+    load: () => (require('./commands/apps') as typeof import('./commands/apps')).apps,
+  },
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
@@ -21,8 +36,7 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     io.stderr(`tropo-app: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
-  const run = await command.load();
-  return run(rest, io);
+  return command.load()(rest, io);
 }
 
 /** The process's own streams, for running as a program. */
