@@ -16,6 +16,10 @@ const commands: Record<string, { summary: string; load: () => Command }> = {
     summary: 'list the registered apps',
     load: () => (require('./commands/apps') as typeof import('./commands/apps')).apps,
   },
+  session: {
+    summary: 'start an outbound session through the Session API: session create --token T [k=v…]',
+    load: () => (require('./commands/session') as typeof import('./commands/session')).session,
+  },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
