@@ -7,8 +7,10 @@ import { requestLog } from './http/request-log';
 import type { Logger } from './logger';
 import { createPipeline } from './pipeline';
 import type { AppRegistry } from './registry';
+import { createSessionApiClient, type SessionApiClient } from './session-api';
 import type { StateStore } from './state';
 import { sessionState } from './state';
+import { apiRoutes } from '../routes/api';
 import { infoRoutes } from '../routes/info';
 import { tropoRoutes } from '../routes/tropo';
 
@@ -17,6 +19,8 @@ export interface AppDeps {
   logger: Logger;
   registry: AppRegistry;
   state: StateStore;
+  /** The Session API client behind `POST /api/sessions`; built from config when not given. */
+  sessionApi?: SessionApiClient;
   /** True once shutdown has begun: readiness turns false. */
   isShuttingDown?: () => boolean;
 }
@@ -54,9 +58,19 @@ export function createApp(config: Config, deps: AppDeps): Express {
   app.use(infoRoutes(registry, readiness));
   app.post('/{*any}', jsonBody(config.bodyLimitBytes));
   app.use(tropoRoutes(pipeline, registry));
+  const client =
+    deps.sessionApi ??
+    createSessionApiClient({
+      baseUrl: config.tropoApiUrl,
+      log: (event) => logger.debug({ sessionApi: event }, `session API ${event.event}`),
+    });
+  app.use(apiRoutes({ config, registry, client, logger }));
   app.use((_req, res) => {
     res.locals.code = 'ROUTE_NOT_FOUND';
-    res.status(404).setHeader('content-type', 'application/json; charset=utf-8').end(errorBody('ROUTE_NOT_FOUND'));
+    res
+      .status(404)
+      .setHeader('content-type', 'application/json; charset=utf-8')
+      .end(errorBody('ROUTE_NOT_FOUND'));
   });
   app.use(
     errorHandler((err) => {

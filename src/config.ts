@@ -30,9 +30,7 @@ const appName = z.string().trim().regex(APP_NAME, 'must be an app name (a-z, 0-9
 const envSchema = z.object({
   PORT: integer(0, 65535).default(3000),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PUBLIC_URL: httpUrl.transform((v) => v.replace(/\/+$/, '')).optional(),
   TRUST_PROXY: z
     .string()
@@ -46,7 +44,12 @@ const envSchema = z.object({
   APPS: z
     .string()
     .trim()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(appName))
     .optional(),
   APP_TIMEOUT_MS: integer(1, 60000).default(3000),
@@ -116,18 +119,26 @@ export class ConfigError extends Error {
 }
 
 /** The environment keys of `.env.example` that the server reads (for its test). */
-export const CONFIG_KEYS: readonly string[] = [...Object.keys(envSchema.shape), 'TROPO_TOKEN_<APP>'];
+export const CONFIG_KEYS: readonly string[] = [
+  ...Object.keys(envSchema.shape),
+  'TROPO_TOKEN_<APP>',
+];
 
 /** Parses the environment (default: `process.env`) into a Config, or throws a ConfigError naming each bad key. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Config {
   // An empty value (`KEY=` copied from .env.example) means "use the default", as if unset.
-  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
   const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '?');
       const raw = env[key];
-      const shown = raw === undefined || SECRET_KEYS.has(key) ? '' : ` (got ${JSON.stringify(raw)})`;
+      const shown =
+        raw === undefined || SECRET_KEYS.has(key) ? '' : ` (got ${JSON.stringify(raw)})`;
       return `${key}: ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);

@@ -7,7 +7,8 @@ import type { Result, Session, Verb } from './tropo';
 export type AppChannel = 'voice' | 'text';
 
 /** JSON values an app may keep in conversation state. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** Per-session conversation state; survives between documents (and instances, with Redis). */
 export interface SessionState {
@@ -62,7 +63,9 @@ export interface AppDefinition<P = Record<string, string>> {
 }
 
 /** Declares an app; the identity function that gives an app module its types. */
-export function defineApp<P = Record<string, string>>(definition: AppDefinition<P>): AppDefinition<P> {
+export function defineApp<P = Record<string, string>>(
+  definition: AppDefinition<P>,
+): AppDefinition<P> {
   return definition;
 }
 

@@ -9,16 +9,40 @@ export const errorCatalogue = {
     message: 'The request body uses a content encoding or charset this server does not accept.',
   },
   BODY_UNREADABLE: { status: 400, message: 'The request body could not be read.' },
-  NOT_A_SESSION: { status: 400, message: 'The body is not a Tropo session: expected {"session":{…}}.' },
-  NOT_A_RESULT: { status: 400, message: 'The body is not a Tropo result: expected {"result":{…}}.' },
+  NOT_A_SESSION: {
+    status: 400,
+    message: 'The body is not a Tropo session: expected {"session":{…}}.',
+  },
+  NOT_A_RESULT: {
+    status: 400,
+    message: 'The body is not a Tropo result: expected {"result":{…}}.',
+  },
   UNKNOWN_APP: { status: 404, message: 'No app of that name is registered.' },
   UNKNOWN_HANDLER: { status: 404, message: 'The app has no handler of that name.' },
   ROUTE_NOT_FOUND: { status: 404, message: 'Nothing is served at this path.' },
   APP_THREW: { status: 200, message: 'The app failed while building its answer.' },
   APP_TIMEOUT: { status: 200, message: 'The app did not answer within APP_TIMEOUT_MS.' },
-  APP_INVALID_DOCUMENT: { status: 200, message: 'The app answered with an invalid WebAPI document.' },
+  APP_INVALID_DOCUMENT: {
+    status: 200,
+    message: 'The app answered with an invalid WebAPI document.',
+  },
   APP_PARAMS_INVALID: { status: 200, message: 'The session parameters do not fit the app.' },
   STATE_UNAVAILABLE: { status: 200, message: 'The conversation state store is unavailable.' },
+  API_DISABLED: { status: 404, message: 'The session launch API is disabled: API_KEY is not set.' },
+  UNAUTHORIZED: {
+    status: 401,
+    message: 'A valid "Authorization: Bearer <API_KEY>" header is required.',
+  },
+  LAUNCH_INVALID: {
+    status: 400,
+    message: 'The launch request is not valid; nothing was launched.',
+  },
+  TOKEN_MISSING: {
+    status: 503,
+    message: 'No Tropo token is configured for this app (TROPO_TOKEN_<APP> or TROPO_TOKEN).',
+  },
+  SESSION_API_REJECTED: { status: 502, message: 'Tropo rejected the session launch.' },
+  SESSION_API_FAILED: { status: 502, message: 'Tropo could not be reached to launch the session.' },
   INTERNAL: { status: 500, message: 'Internal server error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
@@ -37,7 +61,10 @@ export class ServerError extends Error {
   readonly issues: readonly ErrorIssue[];
 
   constructor(code: ErrorCode, options: { issues?: readonly ErrorIssue[]; cause?: unknown } = {}) {
-    super(errorCatalogue[code].message, options.cause === undefined ? {} : { cause: options.cause });
+    super(
+      errorCatalogue[code].message,
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
     this.name = 'ServerError';
     this.code = code;
     this.status = errorCatalogue[code].status;
@@ -51,8 +78,17 @@ export function isServerError(value: unknown): value is ServerError {
 }
 
 /** The JSON body of an error answer: `{"error":{"code","message","issues"}}`. */
-export function errorBody(code: ErrorCode, issues: readonly ErrorIssue[] = []): string {
+export function errorBody(
+  code: ErrorCode,
+  issues: readonly ErrorIssue[] = [],
+  extra: { reason?: string } = {},
+): string {
   return JSON.stringify({
-    error: { code, message: errorCatalogue[code].message, issues: issues.map(({ path, message }) => ({ path, message })) },
+    error: {
+      code,
+      message: errorCatalogue[code].message,
+      ...extra,
+      issues: issues.map(({ path, message }) => ({ path, message })),
+    },
   });
 }

@@ -18,7 +18,10 @@ export interface RunningServer {
 }
 
 /** Starts the server with `config` and resolves once it listens. */
-export async function startServer(config: Config, logger: Logger = createLogger({ level: config.logLevel })): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger({ level: config.logLevel }),
+): Promise<RunningServer> {
   const registry = loadApps(undefined, config.apps);
   const state: StateStore = createStateStore({
     ttlSeconds: config.stateTtlSeconds,
@@ -30,14 +33,19 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const app = createApp(config, { logger, registry, state, isShuttingDown: () => shuttingDown });
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+    const s = app.listen(config.port, config.host, (err?: Error) =>
+      err ? reject(err) : resolve(s),
+    );
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info({ port, host: config.host, apps: registry.list().map((a) => a.name) }, `listening on ${url}`);
+  logger.info(
+    { port, host: config.host, apps: registry.list().map((a) => a.name) },
+    `listening on ${url}`,
+  );
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -48,7 +56,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       server.closeIdleConnections();
       const deadline = new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
-          logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown deadline reached: closing open connections');
+          logger.warn(
+            { timeoutMs: config.shutdownTimeoutMs },
+            'shutdown deadline reached: closing open connections',
+          );
           server.closeAllConnections();
           resolve();
         }, config.shutdownTimeoutMs);

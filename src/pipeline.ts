@@ -74,12 +74,18 @@ class AppTimeoutError extends Error {
   }
 }
 
-function errorAnswer(code: ErrorCode, status: number, issues: readonly ErrorIssue[] = []): TropoAnswer {
+function errorAnswer(
+  code: ErrorCode,
+  status: number,
+  issues: readonly ErrorIssue[] = [],
+): TropoAnswer {
   return { status, body: errorBody(code, issues), code };
 }
 
 function issuesOf(issues: readonly Issue[]): ErrorIssue[] {
-  return issues.filter((i) => i.severity === 'error').map(({ path, message }) => ({ path, message }));
+  return issues
+    .filter((i) => i.severity === 'error')
+    .map(({ path, message }) => ({ path, message }));
 }
 
 /** Runs `fn` but gives up after `ms`; a late rejection is swallowed so it can never go unhandled. */
@@ -174,7 +180,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         errorId,
         fallback: kind,
         ...(details.issues && details.issues.length > 0 ? { issues: details.issues } : {}),
-        ...(err instanceof Error ? { err: { type: err.name, message: err.message, stack: err.stack } } : {}),
+        ...(err instanceof Error
+          ? { err: { type: err.name, message: err.message, stack: err.stack } }
+          : {}),
       },
       `answered a fallback document: ${code}`,
     );
@@ -201,7 +209,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     try {
       verbs = await withDeadline(() => fn(ctx), config.appTimeoutMs);
     } catch (err) {
-      if (err instanceof AppTimeoutError) return fallback('APP_TIMEOUT', kind, ctx.log, { err, ...base });
+      if (err instanceof AppTimeoutError)
+        return fallback('APP_TIMEOUT', kind, ctx.log, { err, ...base });
       if (err instanceof AppInputError) {
         return fallback('APP_PARAMS_INVALID', kind, ctx.log, { err, issues: err.issues, ...base });
       }
@@ -210,7 +219,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const document = { tropo: verbs };
     const validation = validateDocument(document, channel ? { channel } : {});
     if (!validation.ok) {
-      return fallback('APP_INVALID_DOCUMENT', kind, ctx.log, { issues: issuesOf(validation.issues), ...base });
+      return fallback('APP_INVALID_DOCUMENT', kind, ctx.log, {
+        issues: issuesOf(validation.issues),
+        ...base,
+      });
     }
     if (validation.issues.length > 0) {
       ctx.log.warn({ warnings: validation.issues }, 'the app answered a document with warnings');
@@ -287,17 +299,31 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const app = registry.module(appName);
       if (!app) return errorAnswer('UNKNOWN_APP', 404);
       const handlers = app.definition.on;
-      const handler = handlers && Object.hasOwn(handlers, handlerName) ? handlers[handlerName] : undefined;
-      if (typeof handler !== 'function') return { ...errorAnswer('UNKNOWN_HANDLER', 404), app: app.name };
+      const handler =
+        handlers && Object.hasOwn(handlers, handlerName) ? handlers[handlerName] : undefined;
+      if (typeof handler !== 'function')
+        return { ...errorAnswer('UNKNOWN_HANDLER', 404), app: app.name };
       const parsed = parseResult(body);
-      if (!parsed.ok) return { ...errorAnswer('NOT_A_RESULT', 400, issuesOf(parsed.issues)), app: app.name };
+      if (!parsed.ok)
+        return { ...errorAnswer('NOT_A_RESULT', 400, issuesOf(parsed.issues)), app: app.name };
       const result = parsed.value;
-      const log = logger.child({ sessionId: result.sessionId, app: app.name, handler: handlerName });
+      const log = logger.child({
+        sessionId: result.sessionId,
+        app: app.name,
+        handler: handlerName,
+      });
       const ctx: HandlerContext<unknown> = {
         ...contextFor<unknown>(app, result.sessionId, log),
         result,
       };
-      return run(app, handler, ctx, fallbackKindFor(undefined, app), validationChannel(undefined, app), result.sessionId);
+      return run(
+        app,
+        handler,
+        ctx,
+        fallbackKindFor(undefined, app),
+        validationChannel(undefined, app),
+        result.sessionId,
+      );
     },
   };
 }

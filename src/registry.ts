@@ -121,7 +121,9 @@ function loadModule(file: string, folderName: string): ModuleApp {
     throw new AppLoadError(file, ['the default export is not made by defineApp']);
   }
   if (definition.name !== folderName) {
-    throw new AppLoadError(file, [`name "${definition.name}" differs from its folder "${folderName}"`]);
+    throw new AppLoadError(file, [
+      `name "${definition.name}" differs from its folder "${folderName}"`,
+    ]);
   }
   return moduleApp(definition, file);
 }
@@ -131,7 +133,9 @@ function loadStatic(file: string, name: string): StaticApp {
   try {
     document = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new AppLoadError(file, [`not readable JSON: ${err instanceof Error ? err.message : String(err)}`]);
+    throw new AppLoadError(file, [
+      `not readable JSON: ${err instanceof Error ? err.message : String(err)}`,
+    ]);
   }
   return staticApp(name, document, file);
 }
@@ -149,7 +153,9 @@ export function loadApps(dir: string = DEFAULT_APPS_DIR, only?: readonly string[
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      const index = ['index.ts', 'index.js'].map((f) => path.join(full, f)).find((f) => fs.existsSync(f));
+      const index = ['index.ts', 'index.js']
+        .map((f) => path.join(full, f))
+        .find((f) => fs.existsSync(f));
       if (!index || (wanted && !wanted.has(entry.name))) continue;
       found.push(loadModule(index, entry.name));
     } else if (entry.isFile() && entry.name.endsWith('.json')) {
@@ -160,7 +166,11 @@ export function loadApps(dir: string = DEFAULT_APPS_DIR, only?: readonly string[
   }
   if (wanted) {
     const missing = [...wanted].filter((name) => !found.some((app) => app.name === name));
-    if (missing.length > 0) throw new AppLoadError(dir, missing.map((n) => `APPS names "${n}", which is not in ${dir}`));
+    if (missing.length > 0)
+      throw new AppLoadError(
+        dir,
+        missing.map((n) => `APPS names "${n}", which is not in ${dir}`),
+      );
   }
   return new AppRegistry(found);
 }

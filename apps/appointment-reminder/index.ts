@@ -46,7 +46,9 @@ export default defineApp<Params>({
 
   async start(ctx) {
     if (!ctx.params) {
-      throw new Error('the appointment reminder starts only from the Session API (numberToDial, msg)');
+      throw new Error(
+        'the appointment reminder starts only from the Session API (numberToDial, msg)',
+      );
     }
     const { numberToDial, msg, voice, confirm } = ctx.params;
     const verbs: Verb[] = [call({ to: telUri(numberToDial) }), say(voiced(msg, voice))];
@@ -62,8 +64,14 @@ export default defineApp<Params>({
         choices: { value: 'confirm(1, confirm), cancel(2, cancel)', mode: 'dtmf' },
         say: [
           voiced('Press 1 to confirm, 2 to cancel.', voice),
-          { ...voiced('Sorry, that is not a choice. Press 1 to confirm, 2 to cancel.', voice), event: 'nomatch' },
-          { ...voiced('We did not hear anything. Press 1 to confirm, 2 to cancel.', voice), event: 'timeout' },
+          {
+            ...voiced('Sorry, that is not a choice. Press 1 to confirm, 2 to cancel.', voice),
+            event: 'nomatch',
+          },
+          {
+            ...voiced('We did not hear anything. Press 1 to confirm, 2 to cancel.', voice),
+            event: 'timeout',
+          },
         ],
       }),
       on({ event: 'continue', next: ctx.next('confirm') }),
@@ -79,13 +87,19 @@ export default defineApp<Params>({
       const voice = appointment?.voice;
       await ctx.state.delete();
       if (choice !== 'confirm' && choice !== 'cancel') {
-        ctx.log.warn({ disposition: answer?.disposition }, 'confirm handler reached without a choice');
+        ctx.log.warn(
+          { disposition: answer?.disposition },
+          'confirm handler reached without a choice',
+        );
         return [say(voiced('We could not record your answer. Goodbye.', voice)), hangup()];
       }
       const what = appointment ? `Your appointment: ${appointment.msg}. ` : 'Your appointment ';
       const outcome = choice === 'confirm' ? 'is confirmed' : 'is cancelled';
       ctx.log.info({ choice }, 'appointment answered');
-      return [say(voiced(`${what}${appointment ? 'It ' : ''}${outcome}. Goodbye.`, voice)), hangup()];
+      return [
+        say(voiced(`${what}${appointment ? 'It ' : ''}${outcome}. Goodbye.`, voice)),
+        hangup(),
+      ];
     },
 
     async incomplete(ctx) {
@@ -93,7 +107,12 @@ export default defineApp<Params>({
       await ctx.state.delete();
       ctx.log.info('no answer to the confirmation');
       return [
-        say(voiced('We did not get your answer. We will keep your appointment as it is. Goodbye.', appointment?.voice)),
+        say(
+          voiced(
+            'We did not get your answer. We will keep your appointment as it is. Goodbye.',
+            appointment?.voice,
+          ),
+        ),
         hangup(),
       ];
     },

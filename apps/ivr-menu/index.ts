@@ -13,7 +13,8 @@ const DEPARTMENTS: Record<string, string> = {
 
 export default defineApp({
   name: 'ivr-menu',
-  description: 'Inbound voice menu: press or say sales, support or hours; shows ask, on and results.',
+  description:
+    'Inbound voice menu: press or say sales, support or hours; shows ask, on and results.',
   channels: ['voice'],
 
   start(ctx) {
@@ -26,7 +27,9 @@ export default defineApp({
         timeout: 7,
         choices: { value: 'sales(1, sales), support(2, support), hours(3, hours)' },
         say: [
-          { value: 'For sales, press 1 or say sales. For support, press 2. For our hours, press 3.' },
+          {
+            value: 'For sales, press 1 or say sales. For support, press 2. For our hours, press 3.',
+          },
           { value: 'Sorry, I did not understand.', event: 'nomatch' },
           { value: 'Sorry, I did not hear you.', event: 'timeout' },
         ],
@@ -50,7 +53,10 @@ export default defineApp({
     },
 
     hangup(ctx) {
-      ctx.log.info({ sessionDuration: ctx.result.sessionDuration }, 'caller hung up during the menu');
+      ctx.log.info(
+        { sessionDuration: ctx.result.sessionDuration },
+        'caller hung up during the menu',
+      );
       return [hangup()];
     },
   },

@@ -21,7 +21,9 @@ export const apps: Command = (argv, io) => {
     if (json) io.stdout(`${JSON.stringify(list, null, 2)}\n`);
     else {
       for (const app of list) {
-        io.stdout(`${app.name.padEnd(22)} ${app.channels.join(',').padEnd(11)} ${app.description}\n`);
+        io.stdout(
+          `${app.name.padEnd(22)} ${app.channels.join(',').padEnd(11)} ${app.description}\n`,
+        );
       }
     }
     return Promise.resolve(0);

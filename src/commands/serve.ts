@@ -4,7 +4,9 @@ import type { Command } from './types';
 /** Starts the server; resolves only on start-up failure (the process then lives until a signal). */
 export const serve: Command = async (argv, io) => {
   if (argv.length > 0) {
-    io.stderr('usage: tropo-app serve   (configure with environment variables; see .env.example)\n');
+    io.stderr(
+      'usage: tropo-app serve   (configure with environment variables; see .env.example)\n',
+    );
     return 2;
   }
   // Loaded here so other commands never pay for the server's modules; see src/cli.ts on `require`.

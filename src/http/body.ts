@@ -31,7 +31,10 @@ function codeFor(err: { type?: unknown; status?: unknown }): ErrorCode {
 export function errorHandler(onUnexpected: (err: unknown) => void): ErrorRequestHandler {
   return (err: unknown, _req, res, next) => {
     if (res.headersSent) return next(err);
-    const e = (typeof err === 'object' && err !== null ? err : {}) as { type?: unknown; status?: unknown };
+    const e = (typeof err === 'object' && err !== null ? err : {}) as {
+      type?: unknown;
+      status?: unknown;
+    };
     const code = codeFor(e);
     if (code === 'INTERNAL') onUnexpected(err);
     res.locals.code = code;

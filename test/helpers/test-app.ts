@@ -6,6 +6,7 @@ import { createApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { loadApps, type AppRegistry } from '../../src/registry';
+import type { SessionApiClient } from '../../src/session-api';
 import { createStateStore, type StateStore } from '../../src/state';
 
 export interface TestApp {
@@ -28,7 +29,7 @@ export function logCapture(): { write: (line: string) => void; lines: string[] }
 /** The app as `npm start` would build it, configured by `env`; `registry` replaces the shipped apps. */
 export function buildTestApp(
   env: Record<string, string> = {},
-  options: { registry?: AppRegistry; state?: StateStore } = {},
+  options: { registry?: AppRegistry; state?: StateStore; sessionApi?: SessionApiClient } = {},
 ): TestApp {
   const config = loadConfig(env);
   const capture = logCapture();
@@ -36,7 +37,12 @@ export function buildTestApp(
   const state =
     options.state ?? createStateStore({ ttlSeconds: config.stateTtlSeconds, maxEntries: 1000 });
   const registry = options.registry ?? loadApps(undefined, config.apps);
-  const app = createApp(config, { logger, registry, state });
+  const app = createApp(config, {
+    logger,
+    registry,
+    state,
+    ...(options.sessionApi ? { sessionApi: options.sessionApi } : {}),
+  });
   return {
     app,
     config,

@@ -4,6 +4,7 @@ describe('the error catalogue', () => {
   it('when listed, then holds exactly the known codes (a new code must be added here on purpose)', () => {
     expect(Object.keys(errorCatalogue).sort()).toEqual(
       [
+        'API_DISABLED',
         'APP_INVALID_DOCUMENT',
         'APP_PARAMS_INVALID',
         'APP_THREW',
@@ -13,6 +14,11 @@ describe('the error catalogue', () => {
         'BODY_UNREADABLE',
         'BODY_UNSUPPORTED_ENCODING',
         'INTERNAL',
+        'LAUNCH_INVALID',
+        'SESSION_API_FAILED',
+        'SESSION_API_REJECTED',
+        'TOKEN_MISSING',
+        'UNAUTHORIZED',
         'NOT_A_RESULT',
         'NOT_A_SESSION',
         'ROUTE_NOT_FOUND',
