@@ -16,6 +16,10 @@ const commands: Record<string, { summary: string; load: () => Command }> = {
     summary: 'list the registered apps',
     load: () => (require('./commands/apps') as typeof import('./commands/apps')).apps,
   },
+  validate: {
+    summary: 'check WebAPI response documents (FILE… or - for stdin)',
+    load: () => (require('./commands/validate') as typeof import('./commands/validate')).validate,
+  },
   session: {
     summary: 'start an outbound session through the Session API: session create --token T [k=v…]',
     load: () => (require('./commands/session') as typeof import('./commands/session')).session,

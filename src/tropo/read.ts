@@ -1,0 +1,104 @@
+/** Lenient readers for inbound payloads: a field of the wrong type is dropped with a warning instead of failing the payload. */
+import * as z from 'zod';
+import { describeValue, formatPath, mapZodIssues, type Issue, type Segment } from './issues';
+import { hasOwn, isObject, setOwn, type JsonObject } from './json';
+
+const PARSE_OPTIONS = { reportInput: true } as const;
+
+/** A string, or a number that stands for one (ids and numbers Tropo may send unquoted). */
+export const stringLike = z.union([z.string(), z.number()]).transform((v) => String(v));
+/** A number, or a string holding one. */
+export const numberLike = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\s*-?\d+(\.\d+)?\s*$/, { error: 'expected a number' })
+    .transform((v) => Number(v)),
+]);
+
+/** Collects the warnings and errors of one payload, with paths relative to its root. */
+export class PayloadReader {
+  readonly issues: Issue[] = [];
+
+  /** Records a warning at `path`. */
+  warn(path: readonly Segment[], message: string): void {
+    this.issues.push({ path: formatPath(path), message, severity: 'warning' });
+  }
+
+  /** Records an error at `path`. */
+  error(path: readonly Segment[], message: string): void {
+    this.issues.push({ path: formatPath(path), message, severity: 'error' });
+  }
+
+  /** True when any error was recorded. */
+  get failed(): boolean {
+    return this.issues.some((issue) => issue.severity === 'error');
+  }
+
+  /**
+   * Reads `object[key]` with `schema`. Absent or null (when `schema` does not take null) gives
+   * undefined silently; a value the schema rejects gives undefined and a warning.
+   */
+  field<T>(
+    object: JsonObject,
+    key: string,
+    schema: z.ZodType<T>,
+    at: readonly Segment[],
+  ): T | undefined {
+    if (!hasOwn(object, key)) return undefined;
+    return this.value(object[key], schema, [...at, key]);
+  }
+
+  /** Reads one value at `path` the way `field` does. */
+  value<T>(value: unknown, schema: z.ZodType<T>, path: readonly Segment[]): T | undefined {
+    if (value === undefined) return undefined;
+    const parsed = schema.safeParse(value, PARSE_OPTIONS);
+    if (parsed.success) return parsed.data;
+    if (value === null) return undefined;
+    const found: Issue[] = [];
+    mapZodIssues(parsed.error.issues, path, found, () => undefined);
+    for (const issue of found) {
+      this.issues.push({ ...issue, message: `${issue.message} (ignored)`, severity: 'warning' });
+    }
+    return undefined;
+  }
+
+  /**
+   * Reads an object of string values (headers, parameters): strings are kept, numbers and
+   * booleans become strings, other values are dropped with a warning. `__proto__` stays a key.
+   */
+  stringMap(value: unknown, at: readonly Segment[], stringify: boolean): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (!isObject(value)) {
+      if (value !== undefined && value !== null) {
+        this.warn(at, `expected an object; got ${describeValue(value)} (ignored)`);
+      }
+      return out;
+    }
+    for (const key of Object.keys(value)) {
+      const text = toText(value[key], stringify);
+      if (text === undefined) {
+        this.warn([...at, key], `expected a string; got ${describeValue(value[key])} (ignored)`);
+      } else {
+        setOwn(out, key, text);
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Turns a JSON value into text: strings as they are, numbers and booleans as written; with
+ * `stringify`, also null, arrays and objects as JSON (undefined if too deep to write).
+ */
+export function toText(value: unknown, stringify: boolean): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (!stringify) return undefined;
+  try {
+    return JSON.stringify(value) ?? undefined;
+  } catch {
+    // Nesting too deep for JSON.stringify's stack: drop the value rather than fail the session.
+    return undefined;
+  }
+}

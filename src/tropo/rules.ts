@@ -1,0 +1,397 @@
+/** Document-level rules: valid documents that probably do not do what their author meant, reported as warnings. */
+import { TEXT_NETWORKS, type Channel } from './fields';
+import { formatPath, type Issue, type Segment } from './issues';
+import { hasOwn, isObject } from './json';
+import type { NormalDocument, NormalVerb } from './schema';
+import type { AskBody } from './verbs/ask';
+import type { OnBody } from './verbs/on';
+
+/** Where a normal verb came from: the path of its body in the input, and that raw body. */
+export interface Origin {
+  path: readonly Segment[];
+  raw: unknown;
+}
+
+/** What every rule sees. */
+interface RuleContext {
+  verbs: readonly NormalVerb[];
+  channel: Channel | undefined;
+  /** The input path of a place inside verb `index`'s body, given by its normal-form segments. */
+  at: (index: number, ...segments: Segment[]) => string;
+}
+
+type Rule = (ctx: RuleContext) => Issue[];
+
+function warn(path: string, message: string): Issue {
+  return { path, message, severity: 'warning' };
+}
+
+/** Maps normal-form segments to the input's: a list index is dropped where the input had one object. */
+function inputPath(origin: Origin, segments: readonly Segment[]): string {
+  const out: Segment[] = [...origin.path];
+  let node = origin.raw;
+  for (const segment of segments) {
+    if (typeof segment === 'number') {
+      if (Array.isArray(node)) {
+        out.push(segment);
+        node = node[segment];
+      }
+    } else {
+      out.push(segment);
+      node = isObject(node) && hasOwn(node, segment) ? node[segment] : undefined;
+    }
+  }
+  return formatPath(out);
+}
+
+const TOP_LEVEL_ONLY_ELSEWHERE = new Map([
+  ['ring', 'is a transfer event: put this handler in the transfer\'s "on"'],
+  ['connect', 'is a transfer event: put this handler in the transfer\'s "on"'],
+  ['join', 'is a conference event: put this handler in the conference\'s "on"'],
+  ['leave', 'is a conference event: put this handler in the conference\'s "on"'],
+]);
+
+const SAY_EVENT = /^(timeout|nomatch(:\d+)?)$/;
+
+function isSilentSignals(signals: string | string[]): boolean {
+  return Array.isArray(signals) ? signals.length === 0 : signals === '';
+}
+
+/** A `redirect` only works before the call is answered, alone in its document. */
+const redirectAloneAndFirst: Rule = ({ verbs, at }) =>
+  verbs.flatMap((verb, i) =>
+    'redirect' in verb && verbs.length > 1
+      ? [
+          warn(
+            at(i),
+            i === 0
+              ? 'redirect must be alone in its document: it sends the call elsewhere before answering, so the other verbs never run'
+              : 'redirect must be the first and only verb of its document: it only works before the call is answered',
+          ),
+        ]
+      : [],
+  );
+
+/** The `[ANY]` grammar only matches text; on a voice call the ask cannot succeed. */
+const anyGrammarOnVoice: Rule = ({ verbs, channel, at }) => {
+  const any = (ask: AskBody) => /\[ANY\]/i.test(ask.choices.value);
+  const message =
+    'the [ANY] grammar only works on a text channel; on a voice call this ask cannot match';
+  return verbs.flatMap((verb, i) => {
+    if ('ask' in verb) {
+      return channel === 'VOICE' && any(verb.ask) ? [warn(at(i, 'choices', 'value'), message)] : [];
+    }
+    if ('transfer' in verb) {
+      // Connect handlers run on the called party's voice leg whatever the session's channel.
+      return (verb.transfer.on ?? []).flatMap((handler, j) =>
+        handler.ask !== undefined && any(handler.ask)
+          ? [warn(at(i, 'on', j, 'ask', 'choices', 'value'), message)]
+          : [],
+      );
+    }
+    return [];
+  });
+};
+
+/** record, transfer and conference need a voice call. */
+const voiceOnlyInText: Rule = ({ verbs, channel, at }) =>
+  channel !== 'TEXT'
+    ? []
+    : verbs.flatMap((verb, i) => {
+        const name =
+          'record' in verb
+            ? 'record'
+            : 'transfer' in verb
+              ? 'transfer'
+              : 'conference' in verb
+                ? 'conference'
+                : undefined;
+        return name === undefined
+          ? []
+          : [warn(at(i), `${name} only works on a voice call; in a text session it fails`)];
+      });
+
+/** Tropo discourages ask over SMS and may block it. */
+const askOverText: Rule = ({ verbs, channel, at }) =>
+  channel !== 'TEXT'
+    ? []
+    : verbs.flatMap((verb, i) =>
+        'ask' in verb
+          ? [
+              warn(
+                at(i),
+                'ask over a text channel is discouraged by Tropo and may be blocked; prefer replying with say and handling the next text as a new session',
+              ),
+            ]
+          : [],
+      );
+
+/** Without a `continue` handler that has `next`, nobody receives the answer to an ask. */
+const askWithoutContinue: Rule = ({ verbs, at }) => {
+  const first = verbs.findIndex((verb) => 'ask' in verb);
+  if (first === -1) return [];
+  const delivered = verbs.some(
+    (verb) => 'on' in verb && verb.on.event === 'continue' && verb.on.next !== undefined,
+  );
+  return delivered
+    ? []
+    : [
+        warn(
+          at(first),
+          'no "on" handler for "continue" with a "next" URL: the answer to this ask is never sent to the app',
+        ),
+      ];
+};
+
+/** An ask whose say items are all tied to events has nothing to play first. */
+const askWithoutPrompt: Rule = ({ verbs, at }) =>
+  verbs.flatMap((verb, i) =>
+    'ask' in verb && verb.ask.say.every((item) => item.event !== undefined)
+      ? [
+          warn(
+            at(i, 'say'),
+            'every say item has an "event", so the ask plays no prompt before listening',
+          ),
+        ]
+      : [],
+  );
+
+/** Nothing runs after hangup or reject (on handlers are not executed in order, so they are fine). */
+const verbsAfterEnd: Rule = ({ verbs, at }) => {
+  const end = verbs.findIndex((verb) => 'hangup' in verb || 'reject' in verb);
+  if (end === -1) return [];
+  const ender = 'hangup' in (verbs[end] ?? {}) ? 'hangup' : 'reject';
+  return verbs.flatMap((verb, i) =>
+    i > end && !('on' in verb)
+      ? [warn(at(i), `never runs: it comes after ${ender}, which ends the call`)]
+      : [],
+  );
+};
+
+/** call only works when the session has no call yet, i.e. when launched through the Session API. */
+const callInInboundSession: Rule = ({ verbs, channel, at }) =>
+  channel === undefined
+    ? []
+    : verbs.flatMap((verb, i) =>
+        'call' in verb
+          ? [
+              warn(
+                at(i),
+                'call starts a new call, but this inbound session already has one; use transfer to connect the caller, or message to send a text',
+              ),
+            ]
+          : [],
+      );
+
+/** A text network needs channel TEXT, and a voice network channel VOICE (the default). */
+const networkChannelMismatch: Rule = ({ verbs, at }) =>
+  verbs.flatMap((verb, i) => {
+    const body = 'call' in verb ? verb.call : 'message' in verb ? verb.message : undefined;
+    if (body?.network === undefined) return [];
+    const channel = body.channel ?? 'VOICE';
+    const textNetwork = TEXT_NETWORKS.has(body.network);
+    if (textNetwork && channel !== 'TEXT') {
+      return [
+        warn(
+          at(i, 'network'),
+          `network ${body.network} carries text but the channel is VOICE${body.channel === undefined ? ' (the default)' : ''}: set "channel":"TEXT"`,
+        ),
+      ];
+    }
+    if (!textNetwork && channel === 'TEXT') {
+      return [
+        warn(
+          at(i, 'network'),
+          `channel TEXT needs a text network such as SMS, not ${body.network}`,
+        ),
+      ];
+    }
+    return [];
+  });
+
+/** Events that belong inside transfer/conference, or that are say events, used as top-level handlers. */
+const misplacedEvents: Rule = ({ verbs, at }) =>
+  verbs.flatMap((verb, i) => {
+    if ('on' in verb) {
+      const event = verb.on.event;
+      const elsewhere = TOP_LEVEL_ONLY_ELSEWHERE.get(event);
+      if (elsewhere !== undefined) return [warn(at(i, 'event'), `"${event}" ${elsewhere}`)];
+      if (SAY_EVENT.test(event)) {
+        return [
+          warn(
+            at(i, 'event'),
+            `"${event}" is not an on event: it marks a say item of an ask or record (use "incomplete" here)`,
+          ),
+        ];
+      }
+      return [];
+    }
+    const nested = (handlers: OnBody[] | undefined, allowed: string[], owner: string) =>
+      (handlers ?? []).flatMap((handler, j) =>
+        allowed.includes(handler.event)
+          ? []
+          : [
+              warn(
+                at(i, 'on', j, 'event'),
+                `"${handler.event}" is not a ${owner} event; ${owner} handlers are ${allowed.join(' and ')}`,
+              ),
+            ],
+      );
+    if ('transfer' in verb) return nested(verb.transfer.on, ['ring', 'connect'], 'transfer');
+    if ('conference' in verb) return nested(verb.conference.on, ['join', 'leave'], 'conference');
+    return [];
+  });
+
+/** Two top-level handlers for one event: which one Tropo uses is not documented. */
+const duplicateHandlers: Rule = ({ verbs, at }) => {
+  const seen = new Set<string>();
+  return verbs.flatMap((verb, i) => {
+    if (!('on' in verb)) return [];
+    if (!seen.has(verb.on.event)) {
+      seen.add(verb.on.event);
+      return [];
+    }
+    return [
+      warn(
+        at(i, 'event'),
+        `a second handler for "${verb.on.event}"; which one Tropo uses is not documented`,
+      ),
+    ];
+  });
+};
+
+/** A handler with nothing to do is the same as no handler. */
+const handlerDoesNothing: Rule = ({ verbs, at }) =>
+  verbs.flatMap((verb, i) =>
+    'on' in verb &&
+    verb.on.next === undefined &&
+    verb.on.say === undefined &&
+    verb.on.ask === undefined &&
+    verb.on.post === undefined
+      ? [
+          warn(
+            at(i),
+            `the handler for "${verb.on.event}" does nothing: give it a "next" URL or a "say"`,
+          ),
+        ]
+      : [],
+  );
+
+/** An ask inside a handler only runs in a transfer's connect handler (the whisper). */
+const askOutsideConnect: Rule = ({ verbs, at }) =>
+  verbs.flatMap((verb, i) => {
+    const message = 'an ask inside a handler only runs in a transfer "connect" handler';
+    if ('on' in verb) return verb.on.ask !== undefined ? [warn(at(i, 'ask'), message)] : [];
+    if ('transfer' in verb) {
+      return (verb.transfer.on ?? []).flatMap((handler, j) =>
+        handler.ask !== undefined && handler.event !== 'connect'
+          ? [warn(at(i, 'on', j, 'ask'), message)]
+          : [],
+      );
+    }
+    return [];
+  });
+
+/** record only plays event prompts for `timeout`. */
+const recordSayEvents: Rule = ({ verbs, at }) =>
+  verbs.flatMap((verb, i) =>
+    'record' in verb
+      ? (verb.record.say ?? []).flatMap((item, k) =>
+          item.event !== undefined && item.event !== 'timeout'
+            ? [
+                warn(
+                  at(i, 'say', k, 'event'),
+                  `record only plays say items for the "timeout" event, not "${item.event}"`,
+                ),
+              ]
+            : [],
+        )
+      : [],
+  );
+
+/** transfer and conference can only be interrupted by a signal when they have a terminator. */
+const signalsNeedTerminator: Rule = ({ verbs, at }) =>
+  verbs.flatMap((verb, i) => {
+    const message =
+      'allowSignals has no effect here without a terminator: a signal can only interrupt a transfer or conference that has one';
+    if ('transfer' in verb) {
+      const { allowSignals, choices } = verb.transfer;
+      return allowSignals !== undefined &&
+        !isSilentSignals(allowSignals) &&
+        choices?.terminator === undefined
+        ? [warn(at(i, 'allowSignals'), message)]
+        : [];
+    }
+    if ('conference' in verb) {
+      const { allowSignals, terminator } = verb.conference;
+      return allowSignals !== undefined &&
+        !isSilentSignals(allowSignals) &&
+        terminator === undefined
+        ? [warn(at(i, 'allowSignals'), message)]
+        : [];
+    }
+    return [];
+  });
+
+/** maskTemplate is only used with asrLogSecurity "mask". */
+const maskTemplateWithoutMask: Rule = ({ verbs, at }) =>
+  verbs.flatMap((verb, i) =>
+    'ask' in verb && verb.ask.maskTemplate !== undefined && verb.ask.asrLogSecurity !== 'mask'
+      ? [warn(at(i, 'maskTemplate'), 'maskTemplate is only used when asrLogSecurity is "mask"')]
+      : [],
+  );
+
+/** Media attachments need the MMS network. */
+const mediaWithoutMms: Rule = ({ verbs, at }) =>
+  verbs.flatMap((verb, i) =>
+    'message' in verb && verb.message.network !== 'MMS'
+      ? verb.message.say.flatMap((item, k) =>
+          item.media !== undefined
+            ? [
+                warn(
+                  at(i, 'say', k, 'media'),
+                  'media is only sent when the message\'s network is "MMS"',
+                ),
+              ]
+            : [],
+        )
+      : [],
+  );
+
+/** Every rule, in the order their warnings are listed. */
+const RULES: readonly Rule[] = [
+  redirectAloneAndFirst,
+  verbsAfterEnd,
+  callInInboundSession,
+  voiceOnlyInText,
+  askOverText,
+  anyGrammarOnVoice,
+  askWithoutContinue,
+  askWithoutPrompt,
+  maskTemplateWithoutMask,
+  networkChannelMismatch,
+  mediaWithoutMms,
+  misplacedEvents,
+  duplicateHandlers,
+  handlerDoesNothing,
+  askOutsideConnect,
+  recordSayEvents,
+  signalsNeedTerminator,
+];
+
+/** Runs the document-level rules over a valid, normalised document; returns warnings only. */
+export function checkDocumentRules(
+  document: NormalDocument,
+  origins: readonly Origin[],
+  options: { channel?: Channel | undefined },
+): Issue[] {
+  const ctx: RuleContext = {
+    verbs: document.tropo,
+    channel: options.channel,
+    at: (index, ...segments) => {
+      const origin = origins[index];
+      return origin === undefined ? formatPath(['tropo', index]) : inputPath(origin, segments);
+    },
+  };
+  return RULES.flatMap((rule) => rule(ctx));
+}

@@ -1,0 +1,51 @@
+/** The `ask` verb (spec §5.2): prompt the caller and collect DTMF, speech, or a text reply. */
+import * as z from 'zod';
+import {
+  allowSignalsSchema,
+  asrLogSecuritySchema,
+  choicesSchema,
+  count,
+  logSecuritySchema,
+  percent,
+  saySchema,
+  seconds,
+  strictObject,
+  toSayItems,
+  type SayInput,
+} from '../fields';
+import { compact } from '../json';
+
+export const askBodySchema = strictObject({
+  choices: choicesSchema,
+  say: saySchema,
+  attempts: count.optional(),
+  bargein: z.boolean().optional(),
+  timeout: seconds.optional(),
+  interdigitTimeout: seconds.optional(),
+  minConfidence: percent.optional(),
+  sensitivity: z.number().optional(),
+  speechCompleteTimeout: seconds.optional(),
+  speechIncompleteTimeout: seconds.optional(),
+  recognizer: z.string().optional(),
+  voice: z.string().optional(),
+  name: z.string().optional(),
+  required: z.boolean().optional(),
+  allowSignals: allowSignalsSchema.optional(),
+  promptLogSecurity: logSecuritySchema.optional(),
+  asrLogSecurity: asrLogSecuritySchema.optional(),
+  maskTemplate: z.string().optional(),
+});
+/** The body of `ask`. */
+export type AskBody = z.output<typeof askBodySchema>;
+/** Options of the `ask` builder: like the body, but `say` may be a string, an item or a list. */
+export type AskOptions = Omit<AskBody, 'say'> & { say: SayInput };
+
+/** Turns ask options into the canonical body (also used for the ask inside a transfer connect handler). */
+export function toAskBody(opts: AskOptions): AskBody {
+  return compact({ ...opts, say: toSayItems(opts.say) });
+}
+
+/** Builds `{"ask":{…}}`. */
+export function ask(opts: AskOptions): { ask: AskBody } {
+  return { ask: toAskBody(opts) };
+}

@@ -1,0 +1,49 @@
+/** The `conference` verb (spec §5.4): put the call into a conference room. */
+import * as z from 'zod';
+import {
+  allowSignalsSchema,
+  logSecuritySchema,
+  nonEmptyString,
+  promptSchema,
+  seconds,
+  strictObject,
+  terminatorSchema,
+} from '../fields';
+import { compact } from '../json';
+import { onHandlersSchema, toOnBodies, type OnOptions } from './on';
+
+export const conferenceBodySchema = strictObject({
+  // Node's 2013 library sent a number; the room id is a string everywhere else.
+  id: z.union([nonEmptyString, z.int()]).transform((id) => String(id)),
+  name: z.string().optional(),
+  mute: z.boolean().optional(),
+  playTones: z.boolean().optional(),
+  terminator: terminatorSchema.optional(),
+  interdigitTimeout: seconds.optional(),
+  joinPrompt: promptSchema.optional(),
+  leavePrompt: promptSchema.optional(),
+  allowSignals: allowSignalsSchema.optional(),
+  required: z.boolean().optional(),
+  promptLogSecurity: logSecuritySchema.optional(),
+  // The older way to announce joins and leaves: handlers for `join` and `leave`.
+  on: onHandlersSchema.optional(),
+});
+/** The body of `conference`; `id` is always a string and `on` always a list. */
+export type ConferenceBody = z.output<typeof conferenceBodySchema>;
+/** Options of the `conference` builder. */
+export type ConferenceOptions = Omit<ConferenceBody, 'id' | 'on'> & {
+  id: string | number;
+  on?: OnOptions | readonly OnOptions[] | undefined;
+};
+
+/** Builds `{"conference":{…}}`. */
+export function conference(opts: ConferenceOptions): { conference: ConferenceBody } {
+  const { on, ...rest } = opts;
+  return {
+    conference: compact({
+      ...rest,
+      id: String(opts.id),
+      on: on === undefined ? undefined : toOnBodies(on),
+    }),
+  };
+}

@@ -1,0 +1,53 @@
+/** The `on` verb (spec §5.8): an event handler for the current document, also nested in transfer and conference. */
+import * as z from 'zod';
+import {
+  nonEmptyString,
+  oneOrMany,
+  saySchema,
+  strictObject,
+  toSayItems,
+  type SayInput,
+} from '../fields';
+import { compact } from '../json';
+import { askBodySchema, toAskBody, type AskOptions } from './ask';
+
+export const onHandlerSchema = strictObject({
+  event: nonEmptyString,
+  next: nonEmptyString.optional(),
+  say: saySchema.optional(),
+  // `ask` and `post` only mean something in a transfer `connect` handler.
+  ask: askBodySchema.optional(),
+  post: nonEmptyString.optional(),
+  name: z.string().optional(),
+  required: z.boolean().optional(),
+});
+/** One handler: the event, and what to do (POST to `next`, say something, ask, post). */
+export type OnBody = z.output<typeof onHandlerSchema>;
+/** An `on` element or nested `on` field: one handler or an array of them, read as an array. */
+export const onHandlersSchema = oneOrMany(onHandlerSchema);
+
+/** Options of the `on` builder: `say` may be a string or an item; `ask` takes ask options. */
+export type OnOptions = Omit<OnBody, 'say' | 'ask'> & {
+  say?: SayInput | undefined;
+  ask?: AskOptions | undefined;
+};
+
+/** Turns handler options into the canonical handler body. */
+export function toOnBody(opts: OnOptions): OnBody {
+  const { say, ask, ...rest } = opts;
+  return compact({
+    ...rest,
+    say: say === undefined ? undefined : toSayItems(say),
+    ask: ask === undefined ? undefined : toAskBody(ask),
+  });
+}
+
+/** Turns one handler or several into the canonical array (for transfer and conference). */
+export function toOnBodies(opts: OnOptions | readonly OnOptions[]): OnBody[] {
+  return (Array.isArray(opts) ? (opts as readonly OnOptions[]) : [opts as OnOptions]).map(toOnBody);
+}
+
+/** Builds `{"on":{…}}`: one handler per element. */
+export function on(opts: OnOptions): { on: OnBody } {
+  return { on: toOnBody(opts) };
+}
