@@ -57,7 +57,7 @@ export interface AppDefinition<P = Record<string, string>> {
   description: string;
   channels: readonly AppChannel[];
   /** Schema of the Session API `parameters` this app is launched with. */
-  params?: z.ZodType<P, Record<string, string>>;
+  params?: z.ZodType<P>;
   start: (ctx: StartContext<P>) => AppAnswer;
   on?: Record<string, (ctx: HandlerContext<P>) => AppAnswer>;
 }

@@ -15,6 +15,7 @@ import {
 import { errorBody, type ErrorCode, type ErrorIssue } from './errors';
 import type { Logger } from './logger';
 import type { AppRegistry, ModuleApp } from './registry';
+import { isStateUnavailableError } from './state';
 import {
   hangup,
   parseResult,
@@ -143,6 +144,17 @@ function validationChannel(session: Session | undefined, app: ModuleApp): Channe
   return undefined;
 }
 
+/** A state view made on first use, so a bad session id surfaces as the app's error, not the server's. */
+function lazyState(make: () => SessionState): SessionState {
+  let view: SessionState | undefined;
+  const get = () => (view ??= make());
+  return {
+    get: (key) => Promise.resolve().then(() => get().get(key)),
+    set: (key, value) => Promise.resolve().then(() => get().set(key, value)),
+    delete: (key) => Promise.resolve().then(() => get().delete(key)),
+  };
+}
+
 /** Creates the pipeline; fallback documents are built once here. */
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { config, registry, logger } = deps;
@@ -211,6 +223,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     } catch (err) {
       if (err instanceof AppTimeoutError)
         return fallback('APP_TIMEOUT', kind, ctx.log, { err, ...base });
+      if (isStateUnavailableError(err)) return fallback('STATE_UNAVAILABLE', kind, ctx.log, { err, ...base });
       if (err instanceof AppInputError) {
         return fallback('APP_PARAMS_INVALID', kind, ctx.log, { err, issues: err.issues, ...base });
       }
@@ -236,7 +249,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return {
       session: undefined,
       params: null,
-      state: deps.stateFor(sessionId),
+      state: lazyState(() => deps.stateFor(sessionId)),
       log,
       settings,
       next: (handler: string) => {

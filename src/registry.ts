@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppChannel, AppDefinition } from './define-app';
-import { serialise, validateDocument, type Issue } from './tropo';
+import { validateDocument, type Issue } from './tropo';
 
 const APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -21,7 +21,7 @@ export interface StaticApp {
   name: string;
   description: string;
   channels: readonly AppChannel[];
-  /** The document, serialised once at start-up. */
+  /** The document as written, serialised once at start-up. */
   body: string;
 }
 
@@ -77,7 +77,9 @@ function formatIssues(issues: readonly Issue[]): string[] {
 }
 
 /** Registers an app module's definition, checking its name and shape. */
-export function moduleApp(definition: AppDefinition<unknown>, source = definition.name): ModuleApp {
+export function moduleApp<P>(typed: AppDefinition<P>, source = typed.name): ModuleApp {
+  // The pipeline hands `start` only params produced by this app's own schema, so erasing P is sound.
+  const definition = typed as unknown as AppDefinition<unknown>;
   const problems: string[] = [];
   if (!APP_NAME.test(definition.name)) problems.push(`name "${definition.name}" is not URL-safe`);
   if (typeof definition.start !== 'function') problems.push('start is not a function');
@@ -102,7 +104,8 @@ export function staticApp(name: string, document: unknown, source = `${name}.jso
     name,
     description: `Static WebAPI document ${name}.json`,
     channels: ['voice', 'text'],
-    body: serialise(document as Parameters<typeof serialise>[0]),
+    // Served as written: a static app is the author's exact document, not our canonical form.
+    body: JSON.stringify(document),
   };
 }
 

@@ -28,6 +28,11 @@ interface Appointment {
 
 const APPOINTMENT = 'appointment';
 
+/** The message as a sentence: a full stop added unless it already ends one. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 function voiced(value: string, voice: string | null | undefined) {
   return voice ? { value, voice } : { value };
 }
@@ -93,13 +98,10 @@ export default defineApp<Params>({
         );
         return [say(voiced('We could not record your answer. Goodbye.', voice)), hangup()];
       }
-      const what = appointment ? `Your appointment: ${appointment.msg}. ` : 'Your appointment ';
-      const outcome = choice === 'confirm' ? 'is confirmed' : 'is cancelled';
+      const outcome = choice === 'confirm' ? 'confirmed' : 'cancelled';
+      const repeated = appointment ? `${sentence(appointment.msg)} ` : '';
       ctx.log.info({ choice }, 'appointment answered');
-      return [
-        say(voiced(`${what}${appointment ? 'It ' : ''}${outcome}. Goodbye.`, voice)),
-        hangup(),
-      ];
+      return [say(voiced(`${repeated}Your appointment is ${outcome}. Goodbye.`, voice)), hangup()];
     },
 
     async incomplete(ctx) {

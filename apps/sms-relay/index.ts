@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { defineApp } from '../../src/define-app';
 import { phoneNumber, toE164 } from '../../src/phone';
 import { MAX_SMS_TEXT, plainText } from '../../src/text';
-import { hangup, message, type MessageBody } from '../../src/tropo';
+import { hangup, message, type MessageOptions } from '../../src/tropo';
 
 const params = z.object({
   numberToDial: phoneNumber,
@@ -17,7 +17,7 @@ const params = z.object({
 type Params = z.output<typeof params>;
 
 function textMessage(to: string, text: string, from: string | undefined) {
-  const body: MessageBody = { to, say: [{ value: text }], network: 'SMS', channel: 'TEXT' };
+  const body: MessageOptions = { to, say: [{ value: text }], network: 'SMS', channel: 'TEXT' };
   return message(from ? { ...body, from } : body);
 }
 

@@ -56,8 +56,8 @@ export function buildTestApp(
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
 /** A JSON fixture from test/fixtures, parsed. */
-export function fixture(relative: string): unknown {
-  return JSON.parse(fs.readFileSync(path.join(FIXTURES, relative), 'utf8'));
+export function fixture<T extends object = Record<string, unknown>>(relative: string): T {
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES, relative), 'utf8')) as T;
 }
 
 /** A JSON fixture as text (to POST byte-exact bodies). */

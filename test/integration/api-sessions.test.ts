@@ -33,9 +33,9 @@ describe('POST /api/sessions', () => {
     await stub.close();
   });
 
-  const launch = (body: unknown, key: string | undefined = API_KEY) => {
+  const launch = (body: unknown, key: string | null = API_KEY) => {
     const req = request(t.app).post('/api/sessions');
-    if (key !== undefined) void req.set('authorization', `Bearer ${key}`);
+    if (key !== null) void req.set('authorization', `Bearer ${key}`);
     return req.send(body as object);
   };
 
@@ -74,7 +74,7 @@ describe('POST /api/sessions', () => {
   });
 
   it('when there is no Authorization header, then 401 and nothing is launched', async () => {
-    const res = await launch(GOOD, undefined);
+    const res = await launch(GOOD, null);
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('UNAUTHORIZED');
     expect(stub.requests).toHaveLength(0);
