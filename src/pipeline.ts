@@ -223,7 +223,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     } catch (err) {
       if (err instanceof AppTimeoutError)
         return fallback('APP_TIMEOUT', kind, ctx.log, { err, ...base });
-      if (isStateUnavailableError(err)) return fallback('STATE_UNAVAILABLE', kind, ctx.log, { err, ...base });
+      if (isStateUnavailableError(err))
+        return fallback('STATE_UNAVAILABLE', kind, ctx.log, { err, ...base });
       if (err instanceof AppInputError) {
         return fallback('APP_PARAMS_INVALID', kind, ctx.log, { err, issues: err.issues, ...base });
       }

@@ -5,6 +5,8 @@ import { hangup, say } from '../../src/tropo';
 import { expectGolden } from '../helpers/golden';
 import { buildTestApp, fixture, fixtureText, type TestApp } from '../helpers/test-app';
 
+type ReminderBody = { session: { parameters: Record<string, string> } };
+
 const JSON_UTF8 = 'application/json; charset=utf-8';
 const REMINDER_TOKEN =
   '09db1e64c7db4045a459606daae7794c158f859b2e321ab908eda9bb2c362ff3555c69d496c5aa48008f6543';
@@ -26,7 +28,7 @@ describe('Tropo routes', () => {
       expect(res.headers['x-powered-by']).toBeUndefined();
       expect(res.headers.etag).toBeUndefined();
       expectGolden('reminder-start', res.body);
-      expect(res.body.tropo[0]).toEqual({ call: { to: 'tel:+14075551212' } });
+      expect(res.body.tropo[0]).toEqual({ call: { to: ['tel:+14075551212'] } });
     });
 
     it('when the session names app=sms-relay, then answers a text message', async () => {
@@ -55,9 +57,7 @@ describe('Tropo routes', () => {
     });
 
     it('when the session names an unknown app, then 404 JSON', async () => {
-      const body = fixture('requests/reminder-session.json') as {
-        session: { parameters: Record<string, string> };
-      };
+      const body = fixture<ReminderBody>('requests/reminder-session.json');
       body.session.parameters.app = '../../etc/passwd';
       const res = await request(t.app).post('/start').send(body);
       expect(res.status).toBe(404);
@@ -65,9 +65,7 @@ describe('Tropo routes', () => {
     });
 
     it('when app=__proto__, then nothing is selected', async () => {
-      const body = fixture('requests/reminder-session.json') as {
-        session: { parameters: Record<string, string> };
-      };
+      const body = fixture<ReminderBody>('requests/reminder-session.json');
       body.session.parameters.app = '__proto__';
       const res = await request(t.app).post('/start').send(body);
       expect(res.status).toBe(404);
@@ -75,9 +73,7 @@ describe('Tropo routes', () => {
     });
 
     it('when the session names a static app, then its document is served', async () => {
-      const body = fixture('requests/reminder-session.json') as {
-        session: { parameters: Record<string, string> };
-      };
+      const body = fixture<ReminderBody>('requests/reminder-session.json');
       body.session.parameters.app = 'quickstart';
       const res = await request(t.app).post('/start').send(body);
       expect(res.status).toBe(200);
@@ -125,9 +121,7 @@ describe('Tropo routes', () => {
     });
 
     it('when numberToDial is missing, then no call is made: a safe document and an error log line', async () => {
-      const body = fixture('requests/reminder-session.json') as {
-        session: { parameters: Record<string, string> };
-      };
+      const body = fixture<ReminderBody>('requests/reminder-session.json');
       delete body.session.parameters.numberToDial;
       const res = await request(t.app).post('/start').send(body);
       expect(res.status).toBe(200);
@@ -139,18 +133,14 @@ describe('Tropo routes', () => {
     });
 
     it('when numberToDial is not a phone number, then no call is made', async () => {
-      const body = fixture('requests/reminder-session.json') as {
-        session: { parameters: Record<string, string> };
-      };
+      const body = fixture<ReminderBody>('requests/reminder-session.json');
       body.session.parameters.numberToDial = 'call me maybe';
       const res = await request(t.app).post('/start').send(body);
       expect(res.body).toEqual({ tropo: [{ hangup: {} }] });
     });
 
     it('when msg is a URL, then it is refused rather than played as audio', async () => {
-      const body = fixture('requests/reminder-session.json') as {
-        session: { parameters: Record<string, string> };
-      };
+      const body = fixture<ReminderBody>('requests/reminder-session.json');
       body.session.parameters.msg = 'http://example.com/evil.wav';
       const res = await request(t.app).post('/start').send(body);
       expect(res.body).toEqual({ tropo: [{ hangup: {} }] });
