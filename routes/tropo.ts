@@ -1,0 +1,42 @@
+/** Tropo-facing routes: thin adapters from HTTP to the pipeline (DESIGN §4). */
+import { Router, type Response } from 'express';
+import type { Pipeline, TropoAnswer } from '../src/pipeline';
+import type { AppRegistry } from '../src/registry';
+
+/** Content type of every answer to Tropo: without the charset Tropo decodes as Latin-1. */
+export const TROPO_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** Writes a pipeline answer and notes what the request log line needs. */
+export function sendAnswer(res: Response, answer: TropoAnswer): void {
+  if (answer.app) res.locals.app = answer.app;
+  if (answer.sessionId) res.locals.sessionId = answer.sessionId;
+  if (answer.code) res.locals.code = answer.code;
+  if (answer.errorId) res.setHeader('x-error-id', answer.errorId);
+  res.status(answer.status).setHeader('content-type', TROPO_CONTENT_TYPE).end(answer.body);
+}
+
+/** Routes that Tropo POSTs sessions and results to, and the static documents. */
+export function tropoRoutes(pipeline: Pipeline, registry: AppRegistry): Router {
+  const router = Router();
+
+  router.post('/start', async (req, res) => {
+    sendAnswer(res, await pipeline.start(req.body));
+  });
+
+  router.post('/apps/:app/start', async (req, res) => {
+    sendAnswer(res, await pipeline.start(req.body, req.params.app));
+  });
+
+  router.post('/apps/:app/on/:handler', async (req, res) => {
+    sendAnswer(res, await pipeline.continue(req.body, req.params.app, req.params.handler));
+  });
+
+  router.all('/apps/:name.json', (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'HEAD') return next();
+    const app = registry.static(req.params.name);
+    if (!app) return next();
+    sendAnswer(res, { status: 200, body: app.body, app: app.name });
+  });
+
+  return router;
+}

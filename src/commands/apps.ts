@@ -1,0 +1,34 @@
+/** `tropo-app apps`: lists the registered apps, their channels and routes. */
+import { loadConfig } from '../config';
+import { loadApps } from '../registry';
+import type { Command } from './types';
+
+/** Prints one line per app (or JSON with --json); exit 1 when an app cannot be loaded. */
+export const apps: Command = (argv, io) => {
+  const json = argv.includes('--json');
+  if (argv.some((a) => a !== '--json')) {
+    io.stderr('usage: tropo-app apps [--json]\n');
+    return Promise.resolve(2);
+  }
+  try {
+    const registry = loadApps(undefined, loadConfig(io.env).apps);
+    const list = registry.list().map((app) => ({
+      name: app.name,
+      kind: app.kind,
+      channels: [...app.channels],
+      description: app.description,
+    }));
+    if (json) io.stdout(`${JSON.stringify(list, null, 2)}\n`);
+    else {
+      for (const app of list) {
+        io.stdout(
+          `${app.name.padEnd(22)} ${app.channels.join(',').padEnd(11)} ${app.description}\n`,
+        );
+      }
+    }
+    return Promise.resolve(0);
+  } catch (err) {
+    io.stderr(`${err instanceof Error ? err.message : String(err)}\n`);
+    return Promise.resolve(1);
+  }
+};

@@ -1,0 +1,22 @@
+/** `tropo-app serve`: runs the server (what `npm start` runs). */
+import type { Command } from './types';
+
+/** Starts the server; resolves only on start-up failure (the process then lives until a signal). */
+export const serve: Command = async (argv, io) => {
+  if (argv.length > 0) {
+    io.stderr(
+      'usage: tropo-app serve   (configure with environment variables; see .env.example)\n',
+    );
+    return 2;
+  }
+  // Loaded here so other commands never pay for the server's modules; see src/cli.ts on `require`.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { main } = require('../main') as typeof import('../main');
+  try {
+    await main();
+  } catch (err) {
+    io.stderr(`${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  return new Promise<number>(() => undefined);
+};

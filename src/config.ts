@@ -1,0 +1,188 @@
+/** Configuration: the only module that reads the environment; parsed once, a bad value names its key. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), 'must be an http(s) URL');
+
+const appName = z.string().trim().regex(APP_NAME, 'must be an app name (a-z, 0-9, -)');
+
+/** The environment keys the server reads, with their defaults. `.env.example` documents each one. */
+const envSchema = z.object({
+  PORT: integer(0, 65535).default(3000),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: httpUrl.transform((v) => v.replace(/\/+$/, '')).optional(),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .transform((v): boolean | number | string =>
+      v === 'true' ? true : v === 'false' || v === '' ? false : /^\d+$/.test(v) ? Number(v) : v,
+    )
+    .default(false),
+  DEFAULT_APP: appName.default('appointment-reminder'),
+  DEFAULT_TEXT_APP: appName.default('sms-relay'),
+  APPS: z
+    .string()
+    .trim()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(appName))
+    .optional(),
+  APP_TIMEOUT_MS: integer(1, 60000).default(3000),
+  BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024).default(100 * 1024),
+  TROPO_API_URL: httpUrl.default('https://api.tropo.com/1.0'),
+  TROPO_TOKEN: optionalText,
+  API_KEY: optionalText,
+  WEBHOOK_SECRET: optionalText,
+  REDIS_URL: z
+    .string()
+    .trim()
+    .refine((v) => v === '' || /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
+    .transform((v) => (v === '' ? undefined : v))
+    .optional(),
+  STATE_TTL_SECONDS: integer(1, 7 * 24 * 3600).default(4 * 3600 + 600),
+  STATE_MAX_ENTRIES: integer(1, 10_000_000).default(100_000),
+  RELAY_TO: optionalText,
+  SMS_FROM: optionalText,
+  FALLBACK_VOICE_MESSAGE: z
+    .string()
+    .trim()
+    .min(1)
+    .default('We are sorry, something went wrong. Please try again later. Goodbye.'),
+  FALLBACK_VOICE: optionalText,
+  FALLBACK_TEXT_MESSAGE: optionalText,
+  SHUTDOWN_TIMEOUT_MS: integer(0, 120000).default(10000),
+});
+
+/** Keys whose values are secrets: never echoed in an error. */
+const SECRET_KEYS = new Set(['TROPO_TOKEN', 'API_KEY', 'WEBHOOK_SECRET', 'REDIS_URL']);
+
+type Env = z.output<typeof envSchema>;
+
+/** The parsed configuration every other module receives. */
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  publicUrl: string | undefined;
+  trustProxy: boolean | number | string;
+  defaultApp: string;
+  defaultTextApp: string;
+  apps: string[] | undefined;
+  appTimeoutMs: number;
+  bodyLimitBytes: number;
+  tropoApiUrl: string;
+  tropoToken: string | undefined;
+  /** `TROPO_TOKEN_<APP>` values by app name (`TROPO_TOKEN_SMS_RELAY` → `sms-relay`). */
+  appTokens: Record<string, string>;
+  apiKey: string | undefined;
+  webhookSecret: string | undefined;
+  redisUrl: string | undefined;
+  stateTtlSeconds: number;
+  stateMaxEntries: number;
+  relayTo: string | undefined;
+  smsFrom: string | undefined;
+  fallback: { voiceMessage: string; voice: string | undefined; textMessage: string | undefined };
+  shutdownTimeoutMs: number;
+}
+
+/** Thrown when the environment holds a bad value; the message names every bad key. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The environment keys of `.env.example` that the server reads (for its test). */
+export const CONFIG_KEYS: readonly string[] = [
+  ...Object.keys(envSchema.shape),
+  'TROPO_TOKEN_<APP>',
+];
+
+/** Parses the environment (default: `process.env`) into a Config, or throws a ConfigError naming each bad key. */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Config {
+  // An empty value (`KEY=` copied from .env.example) means "use the default", as if unset.
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(given);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '?');
+      const raw = env[key];
+      const shown =
+        raw === undefined || SECRET_KEYS.has(key) ? '' : ` (got ${JSON.stringify(raw)})`;
+      return `${key}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const appTokens: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^TROPO_TOKEN_([A-Z0-9_]+)$/.exec(key);
+    if (match?.[1] && value) appTokens[match[1].toLowerCase().replace(/_/g, '-')] = value;
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL,
+    trustProxy: e.TRUST_PROXY,
+    defaultApp: e.DEFAULT_APP,
+    defaultTextApp: e.DEFAULT_TEXT_APP,
+    apps: e.APPS,
+    appTimeoutMs: e.APP_TIMEOUT_MS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    tropoApiUrl: e.TROPO_API_URL.replace(/\/+$/, ''),
+    tropoToken: e.TROPO_TOKEN,
+    appTokens,
+    apiKey: e.API_KEY,
+    webhookSecret: e.WEBHOOK_SECRET,
+    redisUrl: e.REDIS_URL,
+    stateTtlSeconds: e.STATE_TTL_SECONDS,
+    stateMaxEntries: e.STATE_MAX_ENTRIES,
+    relayTo: e.RELAY_TO,
+    smsFrom: e.SMS_FROM,
+    fallback: {
+      voiceMessage: e.FALLBACK_VOICE_MESSAGE,
+      voice: e.FALLBACK_VOICE,
+      textMessage: e.FALLBACK_TEXT_MESSAGE,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+/** Loads `.env` from `dir` into `process.env` when the file exists (values already set win). */
+export function loadDotEnv(dir: string = process.cwd()): boolean {
+  const file = path.join(dir, '.env');
+  if (!fs.existsSync(file)) return false;
+  process.loadEnvFile(file);
+  return true;
+}

@@ -1,0 +1,94 @@
+/** The one catalogue of errors the server reports: stable codes, HTTP statuses and caller-facing messages. */
+
+/** Every error the server reports, by stable code. `status` 200 marks a fallback: Tropo gets a safe document. */
+export const errorCatalogue = {
+  BODY_NOT_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than this server accepts.' },
+  BODY_UNSUPPORTED_ENCODING: {
+    status: 415,
+    message: 'The request body uses a content encoding or charset this server does not accept.',
+  },
+  BODY_UNREADABLE: { status: 400, message: 'The request body could not be read.' },
+  NOT_A_SESSION: {
+    status: 400,
+    message: 'The body is not a Tropo session: expected {"session":{…}}.',
+  },
+  NOT_A_RESULT: {
+    status: 400,
+    message: 'The body is not a Tropo result: expected {"result":{…}}.',
+  },
+  UNKNOWN_APP: { status: 404, message: 'No app of that name is registered.' },
+  UNKNOWN_HANDLER: { status: 404, message: 'The app has no handler of that name.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'Nothing is served at this path.' },
+  APP_THREW: { status: 200, message: 'The app failed while building its answer.' },
+  APP_TIMEOUT: { status: 200, message: 'The app did not answer within APP_TIMEOUT_MS.' },
+  APP_INVALID_DOCUMENT: {
+    status: 200,
+    message: 'The app answered with an invalid WebAPI document.',
+  },
+  APP_PARAMS_INVALID: { status: 200, message: 'The session parameters do not fit the app.' },
+  STATE_UNAVAILABLE: { status: 200, message: 'The conversation state store is unavailable.' },
+  API_DISABLED: { status: 404, message: 'The session launch API is disabled: API_KEY is not set.' },
+  UNAUTHORIZED: {
+    status: 401,
+    message: 'A valid "Authorization: Bearer <API_KEY>" header is required.',
+  },
+  LAUNCH_INVALID: {
+    status: 400,
+    message: 'The launch request is not valid; nothing was launched.',
+  },
+  TOKEN_MISSING: {
+    status: 503,
+    message: 'No Tropo token is configured for this app (TROPO_TOKEN_<APP> or TROPO_TOKEN).',
+  },
+  SESSION_API_REJECTED: { status: 502, message: 'Tropo rejected the session launch.' },
+  SESSION_API_FAILED: { status: 502, message: 'Tropo could not be reached to launch the session.' },
+  INTERNAL: { status: 500, message: 'Internal server error.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** A problem attached to an error answer, naming the JSON path it concerns. */
+export interface ErrorIssue {
+  path: string;
+  message: string;
+}
+
+/** An error with a catalogue code; only its code, message and issues ever reach a caller. */
+export class ServerError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly issues: readonly ErrorIssue[];
+
+  constructor(code: ErrorCode, options: { issues?: readonly ErrorIssue[]; cause?: unknown } = {}) {
+    super(
+      errorCatalogue[code].message,
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
+    this.name = 'ServerError';
+    this.code = code;
+    this.status = errorCatalogue[code].status;
+    this.issues = options.issues ?? [];
+  }
+}
+
+/** True when `value` is a ServerError. */
+export function isServerError(value: unknown): value is ServerError {
+  return value instanceof ServerError;
+}
+
+/** The JSON body of an error answer: `{"error":{"code","message","issues"}}`. */
+export function errorBody(
+  code: ErrorCode,
+  issues: readonly ErrorIssue[] = [],
+  extra: { reason?: string } = {},
+): string {
+  return JSON.stringify({
+    error: {
+      code,
+      message: errorCatalogue[code].message,
+      ...extra,
+      issues: issues.map(({ path, message }) => ({ path, message })),
+    },
+  });
+}

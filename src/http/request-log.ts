@@ -1,0 +1,27 @@
+/** One log line per request: method, route, app, status, duration and session id — never the URL's query. */
+import type { RequestHandler } from 'express';
+import type { Logger } from '../logger';
+
+/** Logs each finished request once, at info (error for 5xx). */
+export function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const route = (req.route as { path?: string } | undefined)?.path;
+      const locals = res.locals as { app?: string; sessionId?: string; code?: string };
+      const line = {
+        method: req.method,
+        route: route ? `${req.baseUrl}${route}` : 'unmatched',
+        status: res.statusCode,
+        durationMs: Math.round(durationMs * 1000) / 1000,
+        ...(locals.app ? { app: locals.app } : {}),
+        ...(locals.sessionId ? { sessionId: locals.sessionId } : {}),
+        ...(locals.code ? { code: locals.code } : {}),
+      };
+      if (res.statusCode >= 500) logger.error(line, 'request');
+      else logger.info(line, 'request');
+    });
+    next();
+  };
+}

@@ -1,0 +1,101 @@
+/** The server process: loads config and apps, listens, and shuts down gracefully on SIGTERM/SIGINT. */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app';
+import { loadConfig, loadDotEnv, type Config } from './config';
+import { createLogger, type Logger } from './logger';
+import { loadApps } from './registry';
+import { createStateStore, type StateStore } from './state';
+
+/** A running server and the way to stop it. */
+export interface RunningServer {
+  server: Server;
+  url: string;
+  config: Config;
+  logger: Logger;
+  /** Stops accepting, lets in-flight requests finish (bounded by SHUTDOWN_TIMEOUT_MS), closes the state store. */
+  close: () => Promise<void>;
+}
+
+/** Starts the server with `config` and resolves once it listens. */
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger({ level: config.logLevel }),
+): Promise<RunningServer> {
+  const registry = loadApps(undefined, config.apps);
+  const state: StateStore = createStateStore({
+    ttlSeconds: config.stateTtlSeconds,
+    maxEntries: config.stateMaxEntries,
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    log: logger.child({ component: 'state' }),
+  });
+  let shuttingDown = false;
+  const app = createApp(config, { logger, registry, state, isShuttingDown: () => shuttingDown });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, (err?: Error) =>
+      err ? reject(err) : resolve(s),
+    );
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  logger.info(
+    { port, host: config.host, apps: registry.list().map((a) => a.name) },
+    `listening on ${url}`,
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      logger.info('shutting down: no new connections, finishing requests in flight');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          logger.warn(
+            { timeoutMs: config.shutdownTimeoutMs },
+            'shutdown deadline reached: closing open connections',
+          );
+          server.closeAllConnections();
+          resolve();
+        }, config.shutdownTimeoutMs);
+        timer.unref();
+      });
+      await Promise.race([closed, deadline]);
+      await state.close();
+      logger.info('shut down');
+    })();
+    return closing;
+  };
+  return { server, url, config, logger, close };
+}
+
+/** Runs the server as this process: `.env` loaded, signals handled, exit code set. */
+export async function main(): Promise<void> {
+  loadDotEnv();
+  const config = loadConfig();
+  const running = await startServer(config);
+  const stop = (signal: NodeJS.Signals) => {
+    running.logger.info({ signal }, 'signal received');
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        running.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,179 @@
+/** The app registry: finds apps under `apps/` (folders and static `.json` documents) and checks them at start-up. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppChannel, AppDefinition } from './define-app';
+import { validateDocument, type Issue } from './tropo';
+
+const APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** An app module registered with the server. */
+export interface ModuleApp {
+  kind: 'module';
+  name: string;
+  description: string;
+  channels: readonly AppChannel[];
+  definition: AppDefinition<unknown>;
+}
+
+/** A static document served as-is, as the seed served `index.json`. */
+export interface StaticApp {
+  kind: 'static';
+  name: string;
+  description: string;
+  channels: readonly AppChannel[];
+  /** The document as written, serialised once at start-up. */
+  body: string;
+}
+
+export type RegisteredApp = ModuleApp | StaticApp;
+
+/** Thrown at start-up when an app cannot be registered; the message names the file and every problem. */
+export class AppLoadError extends Error {
+  constructor(
+    readonly source: string,
+    problems: readonly string[],
+  ) {
+    super(`Cannot load app ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'AppLoadError';
+  }
+}
+
+/** The registered apps by name; lookups never reach Object.prototype. */
+export class AppRegistry {
+  private readonly apps = new Map<string, RegisteredApp>();
+
+  constructor(apps: Iterable<RegisteredApp>) {
+    for (const app of apps) {
+      if (this.apps.has(app.name)) throw new AppLoadError(app.name, ['two apps have this name']);
+      this.apps.set(app.name, app);
+    }
+  }
+
+  /** The app of that name, if registered (any string is safe to pass). */
+  get(name: string): RegisteredApp | undefined {
+    return this.apps.get(name);
+  }
+
+  /** A registered app module (not a static document) of that name. */
+  module(name: string): ModuleApp | undefined {
+    const app = this.apps.get(name);
+    return app?.kind === 'module' ? app : undefined;
+  }
+
+  /** A registered static document of that name. */
+  static(name: string): StaticApp | undefined {
+    const app = this.apps.get(name);
+    return app?.kind === 'static' ? app : undefined;
+  }
+
+  /** Every registered app, sorted by name. */
+  list(): RegisteredApp[] {
+    return [...this.apps.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+}
+
+function formatIssues(issues: readonly Issue[]): string[] {
+  return issues.filter((i) => i.severity === 'error').map((i) => `${i.path}: ${i.message}`);
+}
+
+/** Registers an app module's definition, checking its name and shape. */
+export function moduleApp<P>(typed: AppDefinition<P>, source = typed.name): ModuleApp {
+  // The pipeline hands `start` only params produced by this app's own schema, so erasing P is sound.
+  const definition = typed as unknown as AppDefinition<unknown>;
+  const problems: string[] = [];
+  if (!APP_NAME.test(definition.name)) problems.push(`name "${definition.name}" is not URL-safe`);
+  if (typeof definition.start !== 'function') problems.push('start is not a function');
+  if (definition.channels.length === 0) problems.push('channels is empty');
+  if (problems.length > 0) throw new AppLoadError(source, problems);
+  return {
+    kind: 'module',
+    name: definition.name,
+    description: definition.description,
+    channels: definition.channels,
+    definition,
+  };
+}
+
+/** Registers a static document, validating it now so a broken one stops start-up. */
+export function staticApp(name: string, document: unknown, source = `${name}.json`): StaticApp {
+  if (!APP_NAME.test(name)) throw new AppLoadError(source, [`name "${name}" is not URL-safe`]);
+  const validation = validateDocument(document);
+  if (!validation.ok) throw new AppLoadError(source, formatIssues(validation.issues));
+  return {
+    kind: 'static',
+    name,
+    description: `Static WebAPI document ${name}.json`,
+    channels: ['voice', 'text'],
+    // Served as written: a static app is the author's exact document, not our canonical form.
+    body: JSON.stringify(document),
+  };
+}
+
+function isDefinition(value: unknown): value is AppDefinition<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.name === 'string' && typeof v.start === 'function' && Array.isArray(v.channels);
+}
+
+function loadModule(file: string, folderName: string): ModuleApp {
+  // `require`, not `import()`: apps are CommonJS here, and ts-jest cannot run a native import().
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exported = require(file) as { default?: unknown };
+  const definition = exported.default;
+  if (!isDefinition(definition)) {
+    throw new AppLoadError(file, ['the default export is not made by defineApp']);
+  }
+  if (definition.name !== folderName) {
+    throw new AppLoadError(file, [
+      `name "${definition.name}" differs from its folder "${folderName}"`,
+    ]);
+  }
+  return moduleApp(definition, file);
+}
+
+function loadStatic(file: string, name: string): StaticApp {
+  let document: unknown;
+  try {
+    document = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new AppLoadError(file, [
+      `not readable JSON: ${err instanceof Error ? err.message : String(err)}`,
+    ]);
+  }
+  return staticApp(name, document, file);
+}
+
+/** The folder the shipped apps live in, next to `src/` in a checkout and in the compiled output. */
+export const DEFAULT_APPS_DIR = path.join(__dirname, '..', 'apps');
+
+/**
+ * Finds every app in `dir`: `<name>/index.(ts|js)` folders and `<name>.json` documents.
+ * `only` (the APPS setting) restricts which are registered; naming a missing app is an error.
+ */
+export function loadApps(dir: string = DEFAULT_APPS_DIR, only?: readonly string[]): AppRegistry {
+  const found: RegisteredApp[] = [];
+  const wanted = only ? new Set(only) : undefined;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const index = ['index.ts', 'index.js']
+        .map((f) => path.join(full, f))
+        .find((f) => fs.existsSync(f));
+      if (!index || (wanted && !wanted.has(entry.name))) continue;
+      found.push(loadModule(index, entry.name));
+    } else if (entry.isFile() && entry.name.endsWith('.json')) {
+      const name = entry.name.slice(0, -'.json'.length);
+      if (wanted && !wanted.has(name)) continue;
+      found.push(loadStatic(full, name));
+    }
+  }
+  if (wanted) {
+    const missing = [...wanted].filter((name) => !found.some((app) => app.name === name));
+    if (missing.length > 0)
+      throw new AppLoadError(
+        dir,
+        missing.map((n) => `APPS names "${n}", which is not in ${dir}`),
+      );
+  }
+  return new AppRegistry(found);
+}

@@ -1,0 +1,66 @@
+/** Builds the real Express app for supertest, with a captured log stream and an in-memory state store. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Express } from 'express';
+import { createApp } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { loadApps, type AppRegistry } from '../../src/registry';
+import type { SessionApiClient } from '../../src/session-api';
+import { createStateStore, type StateStore } from '../../src/state';
+
+export interface TestApp {
+  app: Express;
+  config: Config;
+  state: StateStore;
+  /** Every log line written so far, parsed. */
+  logs: () => Record<string, unknown>[];
+  /** The raw log text, for scanning for secrets. */
+  rawLogs: () => string;
+  close: () => Promise<void>;
+}
+
+/** A memory destination for pino. */
+export function logCapture(): { write: (line: string) => void; lines: string[] } {
+  const lines: string[] = [];
+  return { write: (line: string) => void lines.push(line), lines };
+}
+
+/** The app as `npm start` would build it, configured by `env`; `registry` replaces the shipped apps. */
+export function buildTestApp(
+  env: Record<string, string> = {},
+  options: { registry?: AppRegistry; state?: StateStore; sessionApi?: SessionApiClient } = {},
+): TestApp {
+  const config = loadConfig(env);
+  const capture = logCapture();
+  const logger = createLogger({ level: 'debug', destination: capture });
+  const state =
+    options.state ?? createStateStore({ ttlSeconds: config.stateTtlSeconds, maxEntries: 1000 });
+  const registry = options.registry ?? loadApps(undefined, config.apps);
+  const app = createApp(config, {
+    logger,
+    registry,
+    state,
+    ...(options.sessionApi ? { sessionApi: options.sessionApi } : {}),
+  });
+  return {
+    app,
+    config,
+    state,
+    logs: () => capture.lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+    rawLogs: () => capture.lines.join(''),
+    close: () => state.close(),
+  };
+}
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+
+/** A JSON fixture from test/fixtures, parsed. */
+export function fixture<T extends object = Record<string, unknown>>(relative: string): T {
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES, relative), 'utf8')) as T;
+}
+
+/** A JSON fixture as text (to POST byte-exact bodies). */
+export function fixtureText(relative: string): string {
+  return fs.readFileSync(path.join(FIXTURES, relative), 'utf8');
+}
