@@ -1,5 +1,5 @@
 /** createApp: builds the Express app from config and dependencies; it never listens (src/main.ts does). */
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config';
 import { errorBody } from './errors';
 import { errorHandler, jsonBody } from './http/body';
@@ -54,7 +54,18 @@ export function createApp(config: Config, deps: AppDeps): Express {
     return { ready: reasons.length === 0, reasons };
   };
 
+  const notFound: RequestHandler = (_req, res) => {
+    res.locals.code = 'ROUTE_NOT_FOUND';
+    res
+      .status(404)
+      .setHeader('content-type', 'application/json; charset=utf-8')
+      .end(errorBody('ROUTE_NOT_FOUND'));
+  };
+
   app.use(requestLog(logger));
+  // Express answers OPTIONS itself with a text/plain list of methods; nothing here is for browsers,
+  // so OPTIONS gets the same JSON 404 as any other method a path does not serve.
+  app.options('/{*any}', notFound);
   app.use(infoRoutes(registry, readiness));
   app.post('/{*any}', jsonBody(config.bodyLimitBytes));
   app.use(tropoRoutes(pipeline, registry));
@@ -65,13 +76,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
       log: (event) => logger.debug({ sessionApi: event }, `session API ${event.event}`),
     });
   app.use(apiRoutes({ config, registry, client, logger }));
-  app.use((_req, res) => {
-    res.locals.code = 'ROUTE_NOT_FOUND';
-    res
-      .status(404)
-      .setHeader('content-type', 'application/json; charset=utf-8')
-      .end(errorBody('ROUTE_NOT_FOUND'));
-  });
+  app.use(notFound);
   app.use(
     errorHandler((err) => {
       logger.error({ err }, 'unexpected error while serving a request');

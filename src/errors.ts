@@ -9,6 +9,19 @@ export const errorCatalogue = {
     message: 'The request body uses a content encoding or charset this server does not accept.',
   },
   BODY_UNREADABLE: { status: 400, message: 'The request body could not be read.' },
+  PATH_INVALID: {
+    status: 400,
+    message: 'The request path is not valid: it holds a malformed percent-encoding.',
+  },
+  REQUEST_MALFORMED: { status: 400, message: 'The request is not valid HTTP.' },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    message: 'The request was not received in time; the connection is closed.',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'The request headers are larger than this server accepts.',
+  },
   NOT_A_SESSION: {
     status: 400,
     message: 'The body is not a Tropo session: expected {"session":{…}}.',
@@ -25,6 +38,10 @@ export const errorCatalogue = {
   APP_INVALID_DOCUMENT: {
     status: 200,
     message: 'The app answered with an invalid WebAPI document.',
+  },
+  APP_DOCUMENT_TOO_LARGE: {
+    status: 200,
+    message: 'The app answered with a document larger than this server sends.',
   },
   APP_PARAMS_INVALID: { status: 200, message: 'The session parameters do not fit the app.' },
   STATE_UNAVAILABLE: { status: 200, message: 'The conversation state store is unavailable.' },

@@ -1,9 +1,11 @@
 /** The server process: loads config and apps, listens, and shuts down gracefully on SIGTERM/SIGINT. */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { loadConfig, loadDotEnv, type Config } from './config';
+import { clientErrorHandler } from './http/client-error';
 import { createLogger, type Logger } from './logger';
+import { guardUnhandledRejections } from './process-guards';
 import { loadApps } from './registry';
 import { createStateStore, type StateStore } from './state';
 
@@ -17,10 +19,31 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
-/** Starts the server with `config` and resolves once it listens. */
+/** How long a slow client may take; each is in milliseconds. */
+export interface ServerTimeouts {
+  /** From connection (or the previous request) to the end of the request headers. */
+  headersTimeout: number;
+  /** From connection (or the previous request) to the end of the request body. */
+  requestTimeout: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeout: number;
+  /** How often Node looks for connections past the two request timeouts. */
+  connectionsCheckingInterval: number;
+}
+
+/** The server's timeouts: enough for Tropo on a slow link, short enough that a slow client cannot hoard sockets. */
+export const SERVER_TIMEOUTS: ServerTimeouts = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+};
+
+/** Starts the server with `config` and resolves once it listens; tests may shorten the timeouts. */
 export async function startServer(
   config: Config,
   logger: Logger = createLogger({ level: config.logLevel }),
+  timeouts: Partial<ServerTimeouts> = {},
 ): Promise<RunningServer> {
   const registry = loadApps(undefined, config.apps);
   const state: StateStore = createStateStore({
@@ -32,14 +55,26 @@ export async function startServer(
   let shuttingDown = false;
   const app = createApp(config, { logger, registry, state, isShuttingDown: () => shuttingDown });
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (err?: Error) =>
-      err ? reject(err) : resolve(s),
-    );
+  const t = { ...SERVER_TIMEOUTS, ...timeouts };
+  const server = createServer(
+    {
+      headersTimeout: t.headersTimeout,
+      requestTimeout: t.requestTimeout,
+      // Node enforces the two timeouts above only when it checks, every 30 s by default: a
+      // slowloris connection would live up to 40 s instead of 10.
+      connectionsCheckingInterval: t.connectionsCheckingInterval,
+    },
+    app,
+  );
+  server.keepAliveTimeout = t.keepAliveTimeout;
+  server.on('clientError', clientErrorHandler(logger));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   logger.info(
@@ -79,6 +114,7 @@ export async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const running = await startServer(config);
+  guardUnhandledRejections(running.logger);
   const stop = (signal: NodeJS.Signals) => {
     running.logger.info({ signal }, 'signal received');
     running.close().then(

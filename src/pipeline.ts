@@ -12,6 +12,7 @@ import {
   type SessionState,
   type StartContext,
 } from './define-app';
+import { oversized, oversizedBody } from './document-limits';
 import { errorBody, type ErrorCode, type ErrorIssue } from './errors';
 import type { Logger } from './logger';
 import type { AppRegistry, ModuleApp } from './registry';
@@ -98,7 +99,7 @@ function withDeadline<T>(fn: () => T | Promise<T>, ms: number): Promise<T> {
       pending = Promise.resolve(fn());
     } catch (err) {
       clearTimeout(timer);
-      reject(err instanceof Error ? err : new Error(String(err)));
+      reject(asError(err));
       return;
     }
     pending.then(
@@ -108,10 +109,35 @@ function withDeadline<T>(fn: () => T | Promise<T>, ms: number): Promise<T> {
       },
       (err: unknown) => {
         clearTimeout(timer);
-        reject(err instanceof Error ? err : new Error(String(err)));
+        reject(asError(err));
       },
     );
   });
+}
+
+/** An Error for whatever an app threw; `String()` itself throws for some values (`Object.create(null)`). */
+function asError(err: unknown): Error {
+  if (err instanceof Error) return err;
+  try {
+    return new Error(String(err));
+  } catch {
+    return new Error('the app threw a value that cannot be shown as text');
+  }
+}
+
+/** What the log line tells of an app's error; an error whose fields throw when read is still logged. */
+function errorFields(err: unknown): { type: string; message: string; stack?: string } | undefined {
+  if (!(err instanceof Error)) return undefined;
+  try {
+    const { name, message, stack } = err;
+    return {
+      type: String(name),
+      message: String(message),
+      ...(typeof stack === 'string' ? { stack } : {}),
+    };
+  } catch {
+    return { type: 'Error', message: 'an error whose fields cannot be read' };
+  }
 }
 
 function appParameters(session: Session): Record<string, string> {
@@ -185,16 +211,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     details: { err?: unknown; issues?: readonly ErrorIssue[]; app?: string; sessionId?: string },
   ): TropoAnswer {
     const errorId = randomBytes(6).toString('hex');
-    const err = details.err;
+    const err = errorFields(details.err);
     log.error(
       {
         code,
         errorId,
         fallback: kind,
         ...(details.issues && details.issues.length > 0 ? { issues: details.issues } : {}),
-        ...(err instanceof Error
-          ? { err: { type: err.name, message: err.message, stack: err.stack } }
-          : {}),
+        ...(err ? { err } : {}),
       },
       `answered a fallback document: ${code}`,
     );
@@ -230,18 +254,39 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
       return fallback('APP_THREW', kind, ctx.log, { err, ...base });
     }
-    const document = { tropo: verbs };
-    const validation = validateDocument(document, channel ? { channel } : {});
-    if (!validation.ok) {
-      return fallback('APP_INVALID_DOCUMENT', kind, ctx.log, {
-        issues: issuesOf(validation.issues),
-        ...base,
-      });
+    // Whatever the app returned is untrusted from here on: a getter or proxy may throw, and a
+    // huge answer must be refused before validation spends the server's time on it.
+    try {
+      const tooLarge = oversized(verbs);
+      if (tooLarge) {
+        return fallback('APP_DOCUMENT_TOO_LARGE', kind, ctx.log, {
+          issues: [{ path: 'tropo', message: tooLarge }],
+          ...base,
+        });
+      }
+      const document = { tropo: verbs };
+      const validation = validateDocument(document, channel ? { channel } : {});
+      if (!validation.ok) {
+        return fallback('APP_INVALID_DOCUMENT', kind, ctx.log, {
+          issues: issuesOf(validation.issues),
+          ...base,
+        });
+      }
+      if (validation.issues.length > 0) {
+        ctx.log.warn({ warnings: validation.issues }, 'the app answered a document with warnings');
+      }
+      const body = serialiseValidated(document as { tropo: Verb[] });
+      const tooLong = oversizedBody(body);
+      if (tooLong) {
+        return fallback('APP_DOCUMENT_TOO_LARGE', kind, ctx.log, {
+          issues: [{ path: 'tropo', message: tooLong }],
+          ...base,
+        });
+      }
+      return { status: 200, body, ...base };
+    } catch (err) {
+      return fallback('APP_INVALID_DOCUMENT', kind, ctx.log, { err, ...base });
     }
-    if (validation.issues.length > 0) {
-      ctx.log.warn({ warnings: validation.issues }, 'the app answered a document with warnings');
-    }
-    return { status: 200, body: serialiseValidated(document as { tropo: Verb[] }), ...base };
   }
 
   function contextFor<P>(app: ModuleApp, sessionId: string, log: Logger): AppContext<P> {

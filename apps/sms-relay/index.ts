@@ -16,6 +16,9 @@ const params = z.object({
 
 type Params = z.output<typeof params>;
 
+/** A sender that is not a phone number (a short code, an IM name) is shown when it looks like one. */
+const SHORT_ID = /^[A-Za-z0-9_.@+-]{1,32}$/;
+
 function textMessage(to: string, text: string, from: string | undefined) {
   const body: MessageOptions = { to, say: [{ value: text }], network: 'SMS', channel: 'TEXT' };
   return message(from ? { ...body, from } : body);
@@ -51,8 +54,12 @@ export default defineApp<Params>({
       log.info('inbound text was empty: nothing to relay');
       return [hangup()];
     }
-    const sender = session.from?.e164Id ?? session.from?.id ?? 'unknown';
+    // The caller IDs are the request's word, not Tropo's: only a real number is sent as one.
+    const senderId = session.from?.e164Id ?? session.from?.id ?? '';
+    const sender = toE164(senderId) ?? (SHORT_ID.test(senderId) ? senderId : 'unknown');
+    const ourId = session.to?.e164Id ?? session.to?.id;
+    const ourNumber = ourId ? toE164(ourId) : undefined;
     const relayed = `${sender}: ${text}`.slice(0, MAX_SMS_TEXT);
-    return [textMessage(relayTo, relayed, session.to?.e164Id ?? session.to?.id)];
+    return [textMessage(relayTo, relayed, ourNumber)];
   },
 });

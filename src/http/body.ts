@@ -1,4 +1,4 @@
-/** JSON body parsing for Tropo routes: any content type, a size limit, and parse errors mapped to the catalogue. */
+/** JSON body parsing for Tropo routes: any content type, a size limit, and parse and path errors mapped to the catalogue. */
 import bodyParser from 'body-parser';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { errorBody, errorCatalogue, type ErrorCode } from '../errors';
@@ -11,7 +11,9 @@ export function jsonBody(limitBytes: number): RequestHandler {
   return bodyParser.json({ limit: limitBytes, type: () => true, strict: false });
 }
 
-function codeFor(err: { type?: unknown; status?: unknown }): ErrorCode {
+function codeFor(err: { type?: unknown; status?: unknown; name?: unknown }): ErrorCode {
+  // Express decodes route parameters with decodeURIComponent: `%E0%A4%A` throws a URIError (400).
+  if (err.name === 'URIError' && err.status === 400) return 'PATH_INVALID';
   switch (err.type) {
     case 'entity.parse.failed':
       return 'BODY_NOT_JSON';
@@ -34,6 +36,7 @@ export function errorHandler(onUnexpected: (err: unknown) => void): ErrorRequest
     const e = (typeof err === 'object' && err !== null ? err : {}) as {
       type?: unknown;
       status?: unknown;
+      name?: unknown;
     };
     const code = codeFor(e);
     if (code === 'INTERNAL') onUnexpected(err);
