@@ -4,6 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Fails any test file whose captured logs hold a planted secret (test/helpers/secret-scan.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/setup/no-planted-secrets.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
   },

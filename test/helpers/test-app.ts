@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { loadApps, type AppRegistry } from '../../src/registry';
 import type { SessionApiClient } from '../../src/session-api';
+import { recordForSecretScan } from './secret-scan';
 import { createStateStore, type StateStore } from '../../src/state';
 
 export interface TestApp {
@@ -20,9 +21,10 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-/** A memory destination for pino. */
+/** A memory destination for pino; what it captures is scanned for planted secrets after each test file. */
 export function logCapture(): { write: (line: string) => void; lines: string[] } {
   const lines: string[] = [];
+  recordForSecretScan('log', () => lines.join(''));
   return { write: (line: string) => void lines.push(line), lines };
 }
 

@@ -5,6 +5,7 @@ describe('the error catalogue', () => {
     expect(Object.keys(errorCatalogue).sort()).toEqual(
       [
         'API_DISABLED',
+        'APP_DOCUMENT_TOO_LARGE',
         'APP_INVALID_DOCUMENT',
         'APP_PARAMS_INVALID',
         'APP_THREW',
@@ -13,6 +14,7 @@ describe('the error catalogue', () => {
         'BODY_TOO_LARGE',
         'BODY_UNREADABLE',
         'BODY_UNSUPPORTED_ENCODING',
+        'HEADERS_TOO_LARGE',
         'INTERNAL',
         'LAUNCH_INVALID',
         'SESSION_API_FAILED',
@@ -21,6 +23,9 @@ describe('the error catalogue', () => {
         'UNAUTHORIZED',
         'NOT_A_RESULT',
         'NOT_A_SESSION',
+        'PATH_INVALID',
+        'REQUEST_MALFORMED',
+        'REQUEST_TIMEOUT',
         'ROUTE_NOT_FOUND',
         'STATE_UNAVAILABLE',
         'UNKNOWN_APP',
@@ -33,7 +38,7 @@ describe('the error catalogue', () => {
     'when %s is reported, then its code, status and message are sound',
     (code, entry) => {
       expect(code).toMatch(/^[A-Z][A-Z0-9_]+$/);
-      expect([200, 400, 401, 404, 413, 415, 500, 502, 503]).toContain(entry.status);
+      expect([200, 400, 401, 404, 408, 413, 415, 431, 500, 502, 503]).toContain(entry.status);
       expect(entry.message.length).toBeGreaterThan(10);
       expect(entry.message).toMatch(/\.$/);
     },
