@@ -218,7 +218,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         errorId,
         fallback: kind,
         ...(details.issues && details.issues.length > 0 ? { issues: details.issues } : {}),
-        ...(err ? { err } : {}),
+        // Not under `err`: pino's error serializer would rename the type of this plain object to "Object".
+        ...(err ? { error: err } : {}),
       },
       `answered a fallback document: ${code}`,
     );

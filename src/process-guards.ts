@@ -26,8 +26,9 @@ export function guardUnhandledRejections(
     } catch {
       shown = { type: typeof reason, message: 'a value that cannot be shown as text' };
     }
+    // Not under `err`: pino's error serializer would rename the type of this plain object to "Object".
     logger.error(
-      { code: 'UNHANDLED_REJECTION', err: shown },
+      { code: 'UNHANDLED_REJECTION', error: shown },
       'a promise rejection was not handled',
     );
   };

@@ -45,6 +45,17 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** Keys whose values are credentials (recording uploads, tokens): messages name their kind, never their value. */
+const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'sessionToken', 'token', 'secret']);
+
+/** Describes a value by its kind only ("a number", "an object"), for fields that hold credentials. */
+function describeKind(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 const EXPECTED: Record<string, string> = {
   string: 'a string',
   number: 'a number',
@@ -98,7 +109,10 @@ function unionExpectation(branches: readonly (readonly z.core.$ZodIssue[])[]): s
   return `${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`;
 }
 
-function rangeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+function rangeMessage(
+  issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig,
+  describe: (value: unknown) => string,
+): string {
   const small = issue.code === 'too_small';
   const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
   const inclusive = issue.inclusive !== false;
@@ -118,7 +132,7 @@ function rangeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig):
         : inclusive
           ? `must be at most ${String(bound)}`
           : `must be less than ${String(bound)}`;
-      return `${words}; got ${describeValue(issue.input)}`;
+      return `${words}; got ${describe(issue.input)}`;
     }
   }
 }
@@ -127,22 +141,25 @@ function rangeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig):
 export type UnknownKeyHandler = (path: readonly Segment[], key: string) => void;
 
 /** Error messages for the zod issues we produce, phrased for people who write Tropo apps. */
-function messageFor(issue: z.core.$ZodIssue): string {
+function messageFor(
+  issue: z.core.$ZodIssue,
+  describe: (value: unknown) => string = describeValue,
+): string {
   switch (issue.code) {
     case 'invalid_type': {
       const key = lastKey(issue.path);
       if (issue.input === undefined && key !== undefined) return `missing required field "${key}"`;
       if (issue.expected === 'int' && typeof issue.input === 'number')
-        return `must be a whole number; got ${describeValue(issue.input)}`;
-      return `expected ${expectedName(issue.expected)}; got ${describeValue(issue.input)}`;
+        return `must be a whole number; got ${describe(issue.input)}`;
+      return `expected ${expectedName(issue.expected)}; got ${describe(issue.input)}`;
     }
     case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; got ${describeValue(issue.input)}`;
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; got ${describe(issue.input)}`;
     case 'too_small':
     case 'too_big':
-      return rangeMessage(issue);
+      return rangeMessage(issue, describe);
     case 'invalid_format':
-      return `${issue.message}; got ${describeValue(issue.input)}`;
+      return `${issue.message}; got ${describe(issue.input)}`;
     default:
       return issue.message;
   }
@@ -162,6 +179,9 @@ export function mapZodIssues(
 ): void {
   for (const issue of issues) {
     const here = [...relative, ...(issue.path as Segment[])];
+    // A misplaced password is still a password: it must not be quoted into logs or CLI output.
+    const last = lastKey(here);
+    const describe = last !== undefined && SECRET_KEYS.has(last) ? describeKind : describeValue;
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) onUnknownKey(here, key);
     } else if (issue.code === 'invalid_union') {
@@ -179,14 +199,14 @@ export function mapZodIssues(
       } else {
         out.push({
           path: formatPath([...base, ...here]),
-          message: `expected ${unionExpectation(issue.errors)}; got ${describeValue(issue.input)}`,
+          message: `expected ${unionExpectation(issue.errors)}; got ${describe(issue.input)}`,
           severity: 'error',
         });
       }
     } else {
       out.push({
         path: formatPath([...base, ...here]),
-        message: messageFor(issue),
+        message: messageFor(issue, describe),
         severity: 'error',
       });
     }

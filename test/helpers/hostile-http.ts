@@ -320,6 +320,165 @@ export const query: fc.Arbitrary<string> = fc.constantFrom(
 );
 
 // ---------------------------------------------------------------------------------------------
+// Routes.
+
+/** Statuses a Tropo-facing route may answer. */
+export const TROPO_STATUSES = [200, 400, 404, 413, 415] as const;
+/** Statuses the launch API may answer (401 without the key). */
+export const API_STATUSES = [200, 400, 401, 404, 413, 415] as const;
+
+const APPS = ['appointment-reminder', 'ivr-menu', 'sms-relay', 'quickstart'];
+const HANDLERS = ['confirm', 'incomplete', 'choice', 'hangup'];
+
+/** A route (or family of paths) to fuzz, with the statuses it may answer. */
+export interface Route {
+  name: string;
+  allowed: readonly number[];
+  tropo: boolean;
+  request: fc.Arbitrary<HostileRequest>;
+}
+
+function requests(
+  method: fc.Arbitrary<string>,
+  path: fc.Arbitrary<string>,
+  bases: readonly unknown[],
+  headers: fc.Arbitrary<Record<string, string>> = fc.constant({}),
+): fc.Arbitrary<HostileRequest> {
+  return fc
+    .record({ method, path, body: hostileBody(bases), type: contentType, headers })
+    .map(({ method: m, path: p, body, type, headers: h }) =>
+      hostileRequest({
+        method: m,
+        path: p,
+        kind: body.kind,
+        body: body.body,
+        headers: {
+          ...h,
+          ...(type === undefined ? {} : { 'content-type': type }),
+          ...(body.contentEncoding ? { 'content-encoding': body.contentEncoding } : {}),
+        },
+      }),
+    );
+}
+
+const bearer = { authorization: `Bearer ${PLANTED.apiKey}` };
+const badAuthorization = fc.constantFrom<Record<string, string>>(
+  {},
+  { authorization: 'Bearer' },
+  { authorization: 'Bearer wrong-key' },
+  { authorization: `Bearer ${PLANTED.apiKey}x` },
+  { authorization: `bearer  ${PLANTED.apiKey.slice(0, -1)}` },
+  { authorization: `Basic ${Buffer.from(`user:${PLANTED.apiKey}`).toString('base64')}` },
+  { authorization: `Bearer ${'A'.repeat(8000)}` },
+);
+
+/** Every route the server has, as hostile request generators. */
+export const ROUTES: Route[] = [
+  {
+    name: 'POST /start',
+    allowed: TROPO_STATUSES,
+    tropo: true,
+    request: requests(
+      fc.constant('POST'),
+      query.map((q) => `/start${q}`),
+      SESSION_FIXTURES,
+    ),
+  },
+  {
+    name: 'POST /apps/:app/start',
+    allowed: TROPO_STATUSES,
+    tropo: true,
+    request: requests(
+      fc.constant('POST'),
+      fc.tuple(segment(APPS), query).map(([app, q]) => `/apps/${app}/start${q}`),
+      SESSION_FIXTURES,
+    ),
+  },
+  {
+    name: 'POST /apps/:app/on/:handler',
+    allowed: TROPO_STATUSES,
+    tropo: true,
+    request: requests(
+      fc.constant('POST'),
+      fc
+        .tuple(segment(APPS), segment(HANDLERS), query)
+        .map(([app, handler, q]) => `/apps/${app}/on/${handler}${q}`),
+      RESULT_FIXTURES,
+    ),
+  },
+  {
+    name: 'GET|POST|HEAD /apps/:name.json',
+    allowed: TROPO_STATUSES,
+    tropo: true,
+    request: requests(
+      fc.constantFrom('GET', 'POST', 'HEAD'),
+      fc.tuple(segment(['quickstart']), query).map(([name, q]) => `/apps/${name}.json${q}`),
+      SESSION_FIXTURES,
+    ),
+  },
+  {
+    name: 'POST /api/sessions with the key',
+    allowed: API_STATUSES,
+    tropo: false,
+    request: requests(
+      fc.constant('POST'),
+      fc.constant('/api/sessions'),
+      LAUNCH_FIXTURES,
+      fc.constant(bearer),
+    ),
+  },
+  {
+    name: 'POST /api/sessions without the key',
+    allowed: [401, 400, 413, 415],
+    tropo: false,
+    request: requests(
+      fc.constant('POST'),
+      fc.constant('/api/sessions'),
+      LAUNCH_FIXTURES,
+      badAuthorization,
+    ),
+  },
+  {
+    name: 'other methods and unknown paths',
+    allowed: [400, 404, 413, 415],
+    tropo: false,
+    request: requests(
+      fc.constantFrom(
+        'PUT',
+        'DELETE',
+        'PATCH',
+        'OPTIONS',
+        'HEAD',
+        'GET',
+        'POST',
+        'PROPFIND',
+        'FOO',
+      ),
+      fc.oneof(
+        fc.constantFrom(
+          '/start',
+          '/apps/ivr-menu/on/choice',
+          '/api/sessions',
+          '/apps/ivr-menu/start',
+        ),
+        fc
+          .tuple(segment(['nowhere', 'apps', 'admin']), segment(['x', '.env']))
+          .map(([a, b]) => `/${a}/${b}`),
+      ),
+      SESSION_FIXTURES,
+    ),
+  },
+];
+
+/** Methods a route answers itself; others end in the JSON 404 (or a parser error for unknown verbs). */
+export function allowedFor(route: Route, req: HostileRequest): readonly number[] {
+  if (route.name !== 'other methods and unknown paths') return route.allowed;
+  // A POST to a real route is that route's business, whatever the fuzz meant by it.
+  if (req.method === 'POST') return [...API_STATUSES];
+  return route.allowed;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Sending.
 
 /** Sends `req` with exact bytes (no client-side JSON handling) and reads the whole answer. */
@@ -361,11 +520,6 @@ export function sendRaw(
 
 // ---------------------------------------------------------------------------------------------
 // Invariants.
-
-/** Statuses a Tropo-facing route may answer. */
-export const TROPO_STATUSES = [200, 400, 404, 413, 415] as const;
-/** Statuses the launch API may answer (401 without the key). */
-export const API_STATUSES = [200, 400, 401, 404, 413, 415] as const;
 
 /**
  * Checks one answer: a status in `allowed`; JSON (utf-8) whatever happened; a 200 to Tropo is a

@@ -18,6 +18,8 @@ export const PLANTED = {
   appToken: 'plantedAppToken-9f7e5d3c1b0a2c4e6f8a',
   /** A recording upload password, as an app writes it in `record`/`startRecording`. */
   recordingPassword: 'plantedRecPass/+&=?#%-61c3e5a7',
+  /** A numeric recording password (a PIN), which apps may write as a number. */
+  recordingPin: '730519284617',
   /** The `sessionToken` of a recording destination. */
   recordingSessionToken: 'plantedRecSessionToken-8a6c4e2f0d1b3a5c',
 } as const;
