@@ -48,10 +48,16 @@ function untilSignal(): Promise<void> {
   });
 }
 
-function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number): number {
+function wholeNumber(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > 65535 * 1000) {
-    throw new Error(`${flag} must be a whole number from ${min}, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new Error(`${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return Number(raw);
 }
@@ -85,9 +91,8 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
         allowPositionals: false,
         strict: true,
       }).values;
-      port = wholeNumber('--port', values.port, 4000, 0);
-      if (port > 65535) throw new Error(`--port must be at most 65535, got ${port}`);
-      timeoutMs = wholeNumber('--timeout-ms', values['timeout-ms'], 10_000, 1);
+      port = wholeNumber('--port', values.port, 4000, 0, 65535);
+      timeoutMs = wholeNumber('--timeout-ms', values['timeout-ms'], 10_000, 1, 600_000);
     } catch (error) {
       if (isScriptError(error) || error instanceof Error) return usageError(error.message);
       throw error;

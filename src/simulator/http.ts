@@ -72,14 +72,21 @@ async function readLimited(
 }
 
 function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  // Duck-typed: fetch's errors may come from another realm (jest), where instanceof fails.
+  const outer = (typeof error === 'object' && error !== null ? error : {}) as {
+    message?: unknown;
+    cause?: unknown;
+  };
+  const cause = (typeof outer.cause === 'object' && outer.cause !== null ? outer.cause : {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
   // undici hides the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`.
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${cause.message}` : cause.message;
+  if (typeof cause.message === 'string' && cause.message !== '') {
+    return typeof cause.code === 'string' ? `${cause.code}: ${cause.message}` : cause.message;
   }
-  return error.message;
+  if (typeof cause.code === 'string') return cause.code;
+  return typeof outer.message === 'string' ? outer.message : String(error);
 }
 
 /** Makes the POST function: JSON body, `application/json` request, redirects not followed. */
