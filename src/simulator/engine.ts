@@ -730,8 +730,7 @@ class SessionRun {
         `No "continue" handler with a next URL: Tropo ${this.channel === 'TEXT' ? 'ends the conversation' : 'hangs up'}`,
       );
       this.disconnect();
-      this.endedBy ??=
-        'Tropo hung up: the document ended without a "continue" handler with a next URL';
+      this.endedBy ??= `Tropo ${this.channel === 'TEXT' ? 'ended the conversation' : 'hung up'}: the document ended without a "continue" handler with a next URL`;
       const hangup = run.handlers.get('hangup');
       if (hangup?.next !== undefined) {
         this.line('tropo', 'Tropo fires "hangup"');
