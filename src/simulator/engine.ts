@@ -378,7 +378,9 @@ class SessionRun {
     this.post = options.post ?? createPoster({ fetch: options.fetch, now: () => this.monotonic() });
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.startedEpoch = Date.parse(session.timestamp);
+    // A prebuilt session may carry an odd timestamp; results still need a finite start.
+    const stamped = Date.parse(session.timestamp);
+    this.startedEpoch = Number.isFinite(stamped) ? stamped : clock();
     this.startedWall = this.monotonic();
     this.results = new ResultSequence(
       this.sessionId,

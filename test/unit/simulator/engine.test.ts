@@ -680,3 +680,29 @@ describe('app failures and limits', () => {
     expect(app.calls).toHaveLength(3);
   });
 });
+
+describe('prebuilt sessions', () => {
+  it('when a session document with an unreadable timestamp is played, then results still count time from the clock', async () => {
+    const app = fakeApp({
+      '/start': () => ({ tropo: [{ wait: { milliseconds: 4000 } }, next('continue', '/r')] }),
+      '/r': () => ({ tropo: [] }),
+    });
+    const t = await run(app, CALL, [], {
+      session: {
+        session: {
+          id: 'a'.repeat(32),
+          accountId: '1',
+          applicationId: '2',
+          timestamp: 'yesterday',
+          userType: 'NONE',
+          initialText: null,
+          callId: null,
+          parameters: { token: TOKEN },
+        },
+      },
+    });
+    expect(t.sessionId).toBe('a'.repeat(32));
+    expect(t.startedAt).toBe('2024-01-15T09:00:00.000Z');
+    expect(result(app, 1).sessionDuration).toBe(4);
+  });
+});
