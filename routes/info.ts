@@ -21,6 +21,9 @@ export function infoRoutes(registry: AppRegistry, readiness: Readiness): Router 
 
   router.get('/readyz', (_req, res) => {
     const state = readiness();
+    // Not ready is the probe doing its job, not a server error: probes repeat, so an outage would
+    // otherwise log an error line per probe (the outage itself is logged once, by the state store).
+    if (!state.ready) res.locals.logLevel = 'info';
     res.status(state.ready ? 200 : 503).json(state);
   });
 

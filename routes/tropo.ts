@@ -11,7 +11,10 @@ export function sendAnswer(res: Response, answer: TropoAnswer): void {
   if (answer.app) res.locals.app = answer.app;
   if (answer.sessionId) res.locals.sessionId = answer.sessionId;
   if (answer.code) res.locals.code = answer.code;
-  if (answer.errorId) res.setHeader('x-error-id', answer.errorId);
+  if (answer.errorId) {
+    res.locals.errorId = answer.errorId;
+    res.setHeader('x-error-id', answer.errorId);
+  }
   res.status(answer.status).setHeader('content-type', TROPO_CONTENT_TYPE).end(answer.body);
 }
 

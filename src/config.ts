@@ -66,6 +66,17 @@ const envSchema = z.object({
     .optional(),
   STATE_TTL_SECONDS: integer(1, 7 * 24 * 3600).default(4 * 3600 + 600),
   STATE_MAX_ENTRIES: integer(1, 10_000_000).default(100_000),
+  WEB_CONCURRENCY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine(
+      (v) => v === 'auto' || /^\d+$/.test(v),
+      'must be a whole number from 1 to 1024, or auto',
+    )
+    .transform((v): number | 'auto' => (v === 'auto' ? 'auto' : Number(v)))
+    .refine((v) => v === 'auto' || (v >= 1 && v <= 1024), 'must be from 1 to 1024, or auto')
+    .default(1),
   RELAY_TO: optionalText,
   SMS_FROM: optionalText,
   FALLBACK_VOICE_MESSAGE: z
@@ -104,6 +115,8 @@ export interface Config {
   redisUrl: string | undefined;
   stateTtlSeconds: number;
   stateMaxEntries: number;
+  /** Worker processes to run (`auto`: one per CPU); more than one needs `redisUrl`. */
+  webConcurrency: number | 'auto';
   relayTo: string | undefined;
   smsFrom: string | undefined;
   fallback: { voiceMessage: string; voice: string | undefined; textMessage: string | undefined };
@@ -168,6 +181,7 @@ export function loadConfig(
     redisUrl: e.REDIS_URL,
     stateTtlSeconds: e.STATE_TTL_SECONDS,
     stateMaxEntries: e.STATE_MAX_ENTRIES,
+    webConcurrency: e.WEB_CONCURRENCY,
     relayTo: e.RELAY_TO,
     smsFrom: e.SMS_FROM,
     fallback: {

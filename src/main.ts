@@ -1,7 +1,9 @@
-/** The server process: loads config and apps, listens, and shuts down gracefully on SIGTERM/SIGINT. */
+/** The server process: loads config and apps, listens (or runs the workers that do), and shuts down gracefully on SIGTERM/SIGINT. */
+import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { assertStateShared, startPrimary, workerCount } from './cluster';
 import { loadConfig, loadDotEnv, type Config } from './config';
 import { clientErrorHandler } from './http/client-error';
 import { createLogger, type Logger } from './logger';
@@ -109,13 +111,40 @@ export async function startServer(
   return { server, url, config, logger, close };
 }
 
-/** Runs the server as this process: `.env` loaded, signals handled, exit code set. */
+/** Runs the primary of several workers (WEB_CONCURRENCY > 1): signals go to every worker. */
+function runPrimary(config: Config, workers: number): void {
+  const logger = createLogger({ level: config.logLevel }).child({ component: 'cluster' });
+  const primary = startPrimary({ workers, logger, shutdownTimeoutMs: config.shutdownTimeoutMs });
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'signal received');
+    primary.stop(signal);
+  };
+  // `on`, not `once`: Ctrl-C signals the primary and its workers together, and a second signal
+  // must not kill the primary while its workers are still finishing their requests.
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  void primary.exited.then((code) => process.exit(code));
+}
+
+/**
+ * Runs the server as this process: `.env` loaded, signals handled, exit code set. With
+ * WEB_CONCURRENCY > 1 this process becomes the cluster primary and each worker it forks runs this
+ * same function, taking the server path.
+ */
 export async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
+  if (cluster.isPrimary) {
+    const workers = workerCount(config.webConcurrency);
+    assertStateShared(workers, config);
+    if (workers > 1) {
+      runPrimary(config, workers);
+      return;
+    }
+  }
   const running = await startServer(config);
   guardUnhandledRejections(running.logger);
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (signal: NodeJS.Signals | 'disconnect') => {
     running.logger.info({ signal }, 'signal received');
     running.close().then(
       () => process.exit(0),
@@ -125,8 +154,12 @@ export async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // `on`, not `once`: in a cluster, Ctrl-C reaches a worker both from the terminal and from the
+  // primary; the second signal must not cut short the graceful close the first one began.
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  // A worker whose primary is gone receives no more connections: it finishes its requests and ends.
+  if (cluster.isWorker) process.once('disconnect', () => stop('disconnect'));
 }
 
 if (require.main === module) {

@@ -14,9 +14,12 @@ import {
 } from './define-app';
 import { oversized, oversizedBody } from './document-limits';
 import { errorBody, type ErrorCode, type ErrorIssue } from './errors';
+import { loggableError, toError } from './loggable-error';
 import type { Logger } from './logger';
 import type { AppRegistry, ModuleApp } from './registry';
+import { answerEndsSession, shouldForgetState, type StateUse } from './session-end';
 import { isStateUnavailableError } from './state';
+import { stateFailures, type StateFailures } from './state-failures';
 import {
   hangup,
   parseResult,
@@ -26,6 +29,7 @@ import {
   validateDocument,
   type Channel,
   type Issue,
+  type Result,
   type Session,
   type Verb,
 } from './tropo';
@@ -99,7 +103,7 @@ function withDeadline<T>(fn: () => T | Promise<T>, ms: number): Promise<T> {
       pending = Promise.resolve(fn());
     } catch (err) {
       clearTimeout(timer);
-      reject(asError(err));
+      reject(toError(err));
       return;
     }
     pending.then(
@@ -109,35 +113,10 @@ function withDeadline<T>(fn: () => T | Promise<T>, ms: number): Promise<T> {
       },
       (err: unknown) => {
         clearTimeout(timer);
-        reject(asError(err));
+        reject(toError(err));
       },
     );
   });
-}
-
-/** An Error for whatever an app threw; `String()` itself throws for some values (`Object.create(null)`). */
-function asError(err: unknown): Error {
-  if (err instanceof Error) return err;
-  try {
-    return new Error(String(err));
-  } catch {
-    return new Error('the app threw a value that cannot be shown as text');
-  }
-}
-
-/** What the log line tells of an app's error; an error whose fields throw when read is still logged. */
-function errorFields(err: unknown): { type: string; message: string; stack?: string } | undefined {
-  if (!(err instanceof Error)) return undefined;
-  try {
-    const { name, message, stack } = err;
-    return {
-      type: String(name),
-      message: String(message),
-      ...(typeof stack === 'string' ? { stack } : {}),
-    };
-  } catch {
-    return { type: 'Error', message: 'an error whose fields cannot be read' };
-  }
 }
 
 function appParameters(session: Session): Record<string, string> {
@@ -170,14 +149,49 @@ function validationChannel(session: Session | undefined, app: ModuleApp): Channe
   return undefined;
 }
 
-/** A state view made on first use, so a bad session id surfaces as the app's error, not the server's. */
-function lazyState(make: () => SessionState): SessionState {
+/** A request's state view, and what the request did with it (for the clean-up at session end). */
+interface TrackedState {
+  view: SessionState;
+  use(): StateUse;
+}
+
+/**
+ * A state view made on first use, so a bad session id surfaces as the app's error, not the server's.
+ * It notes writes and a final whole-state delete, and reports every call that succeeds (which ends
+ * a state outage).
+ */
+function trackedState(make: () => SessionState, onSuccess: () => void): TrackedState {
   let view: SessionState | undefined;
   const get = () => (view ??= make());
+  let wrote = false;
+  // Changes are numbered as they are asked for; the view runs them in that order.
+  let changes = 0;
+  let clearedAt = -1;
+  function track<T>(operation: () => Promise<T>): Promise<T> {
+    return Promise.resolve()
+      .then(operation)
+      .then((value) => {
+        onSuccess();
+        return value;
+      });
+  }
   return {
-    get: (key) => Promise.resolve().then(() => get().get(key)),
-    set: (key, value) => Promise.resolve().then(() => get().set(key, value)),
-    delete: (key) => Promise.resolve().then(() => get().delete(key)),
+    view: {
+      get: (key) => track(() => get().get(key)),
+      set: (key, value) => {
+        wrote = true;
+        changes += 1;
+        return track(() => get().set(key, value));
+      },
+      delete: (key) => {
+        changes += 1;
+        const change = changes;
+        return track(() => get().delete(key)).then(() => {
+          if (key === undefined) clearedAt = change;
+        });
+      },
+    },
+    use: () => ({ wrote, cleared: clearedAt === changes }),
   };
 }
 
@@ -185,41 +199,52 @@ function lazyState(make: () => SessionState): SessionState {
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { config, registry, logger } = deps;
   const settings: AppSettings = { relayTo: config.relayTo, smsFrom: config.smsFrom };
+  const failures: StateFailures = stateFailures();
 
+  const fallbackVerbs: Record<FallbackKind, Verb[]> = {
+    voice: [
+      say({
+        value: config.fallback.voiceMessage,
+        ...(config.fallback.voice ? { voice: config.fallback.voice } : {}),
+      }),
+      hangup(),
+    ],
+    text: config.fallback.textMessage
+      ? [say({ value: config.fallback.textMessage }), hangup()]
+      : [hangup()],
+    silent: [hangup()],
+  };
   const fallbacks: Record<FallbackKind, string> = {
-    voice: serialiseValidated({
-      tropo: [
-        say({
-          value: config.fallback.voiceMessage,
-          ...(config.fallback.voice ? { voice: config.fallback.voice } : {}),
-        }),
-        hangup(),
-      ],
-    }),
-    text: serialiseValidated({
-      tropo: config.fallback.textMessage
-        ? [say({ value: config.fallback.textMessage }), hangup()]
-        : [hangup()],
-    }),
-    silent: serialiseValidated({ tropo: [hangup()] }),
+    voice: serialiseValidated({ tropo: fallbackVerbs.voice }),
+    text: serialiseValidated({ tropo: fallbackVerbs.text }),
+    silent: serialiseValidated({ tropo: fallbackVerbs.silent }),
   };
 
   function fallback(
     code: ErrorCode,
     kind: FallbackKind,
     log: Logger,
-    details: { err?: unknown; issues?: readonly ErrorIssue[]; app?: string; sessionId?: string },
+    details: {
+      err?: unknown;
+      issues?: readonly ErrorIssue[];
+      app?: string;
+      sessionId?: string;
+      /** `debug` for the repeats of a failure already logged at error (a state outage). */
+      level?: 'error' | 'debug';
+      note?: string;
+    },
   ): TropoAnswer {
     const errorId = randomBytes(6).toString('hex');
-    const err = errorFields(details.err);
-    log.error(
+    const err = loggableError(details.err);
+    log[details.level ?? 'error'](
       {
         code,
         errorId,
         fallback: kind,
         ...(details.issues && details.issues.length > 0 ? { issues: details.issues } : {}),
-        // Not under `err`: pino's error serializer would rename the type of this plain object to "Object".
-        ...(err ? { error: err } : {}),
+        // The Error itself: pino's serializer keeps its type, message, stack and causes.
+        ...(err ? { err } : {}),
+        ...(details.note ? { note: details.note } : {}),
       },
       `answered a fallback document: ${code}`,
     );
@@ -233,45 +258,105 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     };
   }
 
+  /** Notes a state call that worked; the first one after an outage says the outage is over. */
+  function stateWorked(): void {
+    const failed = failures.succeeded();
+    if (failed !== undefined) {
+      logger.info({ failedCalls: failed }, 'state store answers again: the state outage is over');
+    }
+  }
+
+  /** Deletes an ended session's state without holding up the answer; a failure is only logged. */
+  function forget(sessionId: string, log: Logger): void {
+    // Not awaited: Tropo is waiting for the answer, and the TTL removes the state anyway should
+    // this fail. The delete is sent before the answer is written, so a shutdown's QUIT comes after it.
+    deps
+      .stateFor(sessionId)
+      .delete()
+      .then(stateWorked, (err: unknown) => {
+        const detail = err instanceof Error ? err : new Error(String(err));
+        const message = 'could not delete the state of an ended session (it expires with its TTL)';
+        if (!isStateUnavailableError(err)) {
+          log.warn({ err: detail }, message);
+        } else if (failures.failed()) {
+          log.warn({ code: 'STATE_UNAVAILABLE', err: detail }, message);
+        } else {
+          log.debug({ code: 'STATE_UNAVAILABLE', err: detail }, message);
+        }
+      });
+  }
+
+  /** What `run` needs to know about the request besides the app. */
+  interface Turn {
+    phase: 'start' | 'continue';
+    sessionId: string;
+    state: TrackedState;
+    /** The result being answered; none at start. */
+    result?: Result;
+  }
+
   async function run<C extends AppContext<unknown>>(
     app: ModuleApp,
     fn: (ctx: C) => readonly Verb[] | Promise<readonly Verb[]>,
     ctx: C,
     kind: FallbackKind,
     channel: Channel | undefined,
-    sessionId: string,
+    turn: Turn,
   ): Promise<TropoAnswer> {
-    const base = { app: app.name, sessionId };
+    const base = { app: app.name, sessionId: turn.sessionId };
+    const finish = (answer: TropoAnswer, verbs: readonly Verb[]): TropoAnswer => {
+      const forgetting =
+        turn.sessionId !== '' &&
+        shouldForgetState({
+          phase: turn.phase,
+          ended: answerEndsSession(verbs, turn.result),
+          use: turn.state.use(),
+          storeFailed: answer.code === 'STATE_UNAVAILABLE',
+        });
+      if (forgetting) forget(turn.sessionId, ctx.log);
+      return answer;
+    };
+    const failed = (code: ErrorCode, details: Parameters<typeof fallback>[3]): TropoAnswer =>
+      finish(fallback(code, kind, ctx.log, details), fallbackVerbs[kind]);
+
     let verbs: readonly Verb[];
     try {
       verbs = await withDeadline(() => fn(ctx), config.appTimeoutMs);
     } catch (err) {
-      if (err instanceof AppTimeoutError)
-        return fallback('APP_TIMEOUT', kind, ctx.log, { err, ...base });
-      if (isStateUnavailableError(err))
-        return fallback('STATE_UNAVAILABLE', kind, ctx.log, { err, ...base });
-      if (err instanceof AppInputError) {
-        return fallback('APP_PARAMS_INVALID', kind, ctx.log, { err, issues: err.issues, ...base });
+      if (err instanceof AppTimeoutError) return failed('APP_TIMEOUT', { err, ...base });
+      if (isStateUnavailableError(err)) {
+        // An outage fails every request that touches state: its first failure is logged at error
+        // with the cause, the rest at debug (each request's log line still has the code and error id).
+        const opens = failures.failed();
+        return failed('STATE_UNAVAILABLE', {
+          err,
+          ...base,
+          ...(opens
+            ? {
+                note: 'until a state call succeeds, further STATE_UNAVAILABLE answers log at debug',
+              }
+            : { level: 'debug' }),
+        });
       }
-      return fallback('APP_THREW', kind, ctx.log, { err, ...base });
+      if (err instanceof AppInputError) {
+        return failed('APP_PARAMS_INVALID', { err, issues: err.issues, ...base });
+      }
+      return failed('APP_THREW', { err, ...base });
     }
     // Whatever the app returned is untrusted from here on: a getter or proxy may throw, and a
     // huge answer must be refused before validation spends the server's time on it.
     try {
       const tooLarge = oversized(verbs);
       if (tooLarge) {
-        return fallback('APP_DOCUMENT_TOO_LARGE', kind, ctx.log, {
+        return failed('APP_DOCUMENT_TOO_LARGE', {
           issues: [{ path: 'tropo', message: tooLarge }],
           ...base,
         });
       }
       const document = { tropo: verbs };
       const validation = validateDocument(document, channel ? { channel } : {});
-      if (!validation.ok) {
-        return fallback('APP_INVALID_DOCUMENT', kind, ctx.log, {
-          issues: issuesOf(validation.issues),
-          ...base,
-        });
+      if (!validation.ok || validation.document === undefined) {
+        return failed('APP_INVALID_DOCUMENT', { issues: issuesOf(validation.issues), ...base });
       }
       if (validation.issues.length > 0) {
         ctx.log.warn({ warnings: validation.issues }, 'the app answered a document with warnings');
@@ -279,24 +364,29 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const body = serialiseValidated(document as { tropo: Verb[] });
       const tooLong = oversizedBody(body);
       if (tooLong) {
-        return fallback('APP_DOCUMENT_TOO_LARGE', kind, ctx.log, {
+        return failed('APP_DOCUMENT_TOO_LARGE', {
           issues: [{ path: 'tropo', message: tooLong }],
           ...base,
         });
       }
-      return { status: 200, body, ...base };
+      return finish({ status: 200, body, ...base }, validation.document.tropo);
     } catch (err) {
-      return fallback('APP_INVALID_DOCUMENT', kind, ctx.log, { err, ...base });
+      return failed('APP_INVALID_DOCUMENT', { err, ...base });
     }
   }
 
-  function contextFor<P>(app: ModuleApp, sessionId: string, log: Logger): AppContext<P> {
+  function contextFor<P>(
+    app: ModuleApp,
+    sessionId: string,
+    log: Logger,
+  ): { ctx: AppContext<P>; state: TrackedState } {
     const name = app.name;
     const handlers = app.definition.on;
-    return {
+    const state = trackedState(() => deps.stateFor(sessionId), stateWorked);
+    const ctx: AppContext<P> = {
       session: undefined,
       params: null,
-      state: lazyState(() => deps.stateFor(sessionId)),
+      state: state.view,
       log,
       settings,
       next: (handler: string) => {
@@ -306,6 +396,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         return deps.nextUrl(name, handler, sessionId);
       },
     };
+    return { ctx, state };
   }
 
   return {
@@ -347,12 +438,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           params = raw;
         }
       }
+      const { ctx: shared, state } = contextFor<unknown>(app, session.id, log);
       const ctx: StartContext<unknown> = {
-        ...contextFor<unknown>(app, session.id, log),
+        ...shared,
         session: withoutSecrets(session),
         params,
       };
-      return run(app, app.definition.start, ctx, kind, validationChannel(session, app), session.id);
+      return run(app, app.definition.start, ctx, kind, validationChannel(session, app), {
+        phase: 'start',
+        sessionId: session.id,
+        state,
+      });
     },
 
     async continue(body, appName, handlerName) {
@@ -372,17 +468,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         app: app.name,
         handler: handlerName,
       });
-      const ctx: HandlerContext<unknown> = {
-        ...contextFor<unknown>(app, result.sessionId, log),
-        result,
-      };
+      const { ctx: shared, state } = contextFor<unknown>(app, result.sessionId, log);
+      const ctx: HandlerContext<unknown> = { ...shared, result };
       return run(
         app,
         handler,
         ctx,
         fallbackKindFor(undefined, app),
         validationChannel(undefined, app),
-        result.sessionId,
+        { phase: 'continue', sessionId: result.sessionId, state, result },
       );
     },
   };

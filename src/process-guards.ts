@@ -1,5 +1,6 @@
 /** Process-wide safety nets for the server: a stray promise rejection is logged instead of ending the process. */
 import type { EventEmitter } from 'node:events';
+import { loggableError } from './loggable-error';
 import type { Logger } from './logger';
 
 /**
@@ -13,22 +14,11 @@ export function guardUnhandledRejections(
   target: EventEmitter = process,
 ): () => void {
   const onRejection = (reason: unknown) => {
-    let shown: { type: string; message: string; stack?: string };
-    try {
-      shown =
-        reason instanceof Error
-          ? {
-              type: String(reason.name),
-              message: String(reason.message),
-              ...(typeof reason.stack === 'string' ? { stack: reason.stack } : {}),
-            }
-          : { type: typeof reason, message: String(reason) };
-    } catch {
-      shown = { type: typeof reason, message: 'a value that cannot be shown as text' };
-    }
-    // Not under `err`: pino's error serializer would rename the type of this plain object to "Object".
     logger.error(
-      { code: 'UNHANDLED_REJECTION', error: shown },
+      {
+        code: 'UNHANDLED_REJECTION',
+        err: loggableError(reason ?? new Error('a promise was rejected without a reason')),
+      },
       'a promise rejection was not handled',
     );
   };

@@ -1,4 +1,4 @@
-/** Builds the real Express app for supertest, with a captured log stream and an in-memory state store. */
+/** Builds the real Express app for supertest, with a captured log stream and an in-memory state store (Redis with REDIS_URL). */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
@@ -36,8 +36,15 @@ export function buildTestApp(
   const config = loadConfig(env);
   const capture = logCapture();
   const logger = createLogger({ level: 'debug', destination: capture });
+  // REDIS_URL in `env` gives the real Redis store, as `npm start` would; its events go to the log.
   const state =
-    options.state ?? createStateStore({ ttlSeconds: config.stateTtlSeconds, maxEntries: 1000 });
+    options.state ??
+    createStateStore({
+      ttlSeconds: config.stateTtlSeconds,
+      maxEntries: 1000,
+      ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+      log: logger.child({ component: 'state' }),
+    });
   const registry = options.registry ?? loadApps(undefined, config.apps);
   const app = createApp(config, {
     logger,

@@ -15,7 +15,17 @@ describe('loadConfig', () => {
       publicUrl: undefined,
       redisUrl: undefined,
       trustProxy: false,
+      webConcurrency: 1,
     });
+  });
+
+  it.each([
+    ['4', 4],
+    [' auto ', 'auto'],
+    ['AUTO', 'auto'],
+    ['1', 1],
+  ])('when WEB_CONCURRENCY=%j, then webConcurrency is %j', (value, expected) => {
+    expect(loadConfig({ WEB_CONCURRENCY: value }).webConcurrency).toBe(expected);
   });
 
   it('when values are given, then they are parsed and normalised', () => {
@@ -42,6 +52,10 @@ describe('loadConfig', () => {
     ['APPS', '../x'],
     ['REDIS_URL', 'http://localhost'],
     ['DEFAULT_APP', 'Bad Name'],
+    ['WEB_CONCURRENCY', '0'],
+    ['WEB_CONCURRENCY', '2.5'],
+    ['WEB_CONCURRENCY', 'many'],
+    ['WEB_CONCURRENCY', '5000'],
   ])('when %s=%j, then start-up stops with a message naming the key', (key, value) => {
     expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [key]: value })).toThrow(new RegExp(`${key}: `));
