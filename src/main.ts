@@ -6,7 +6,9 @@ import { createApp } from './app';
 import { assertStateShared, startPrimary, workerCount } from './cluster';
 import { loadConfig, loadDotEnv, type Config } from './config';
 import { clientErrorHandler } from './http/client-error';
+import { drainable } from './http/graceful';
 import { createLogger, type Logger } from './logger';
+import { createMetrics } from './metrics';
 import { guardUnhandledRejections } from './process-guards';
 import { loadApps } from './registry';
 import { createStateStore, type StateStore } from './state';
@@ -17,35 +19,25 @@ export interface RunningServer {
   url: string;
   config: Config;
   logger: Logger;
-  /** Stops accepting, lets in-flight requests finish (bounded by SHUTDOWN_TIMEOUT_MS), closes the state store. */
+  /**
+   * Graceful stop: /readyz turns 503, then (after SHUTDOWN_DELAY_MS) the listener stops, requests
+   * in flight finish (bounded by SHUTDOWN_TIMEOUT_MS), and the state store closes.
+   */
   close: () => Promise<void>;
 }
 
-/** How long a slow client may take; each is in milliseconds. */
-export interface ServerTimeouts {
-  /** From connection (or the previous request) to the end of the request headers. */
-  headersTimeout: number;
-  /** From connection (or the previous request) to the end of the request body. */
-  requestTimeout: number;
-  /** How long an idle keep-alive connection stays open. */
-  keepAliveTimeout: number;
-  /** How often Node looks for connections past the two request timeouts. */
-  connectionsCheckingInterval: number;
-}
+const wait = (ms: number) =>
+  new Promise<void>((resolve) => {
+    if (ms > 0) setTimeout(resolve, ms);
+    else resolve();
+  });
 
-/** The server's timeouts: enough for Tropo on a slow link, short enough that a slow client cannot hoard sockets. */
-export const SERVER_TIMEOUTS: ServerTimeouts = {
-  headersTimeout: 10_000,
-  requestTimeout: 30_000,
-  keepAliveTimeout: 5_000,
-  connectionsCheckingInterval: 1_000,
-};
-
-/** Starts the server with `config` and resolves once it listens; tests may shorten the timeouts. */
+/** Starts the server with `config` and resolves once it listens. */
 export async function startServer(
   config: Config,
   logger: Logger = createLogger({ level: config.logLevel }),
-  timeouts: Partial<ServerTimeouts> = {},
+  /** Tests of slow clients check the timeouts more often than every second. */
+  options: { connectionsCheckingIntervalMs?: number } = {},
 ): Promise<RunningServer> {
   const registry = loadApps(undefined, config.apps);
   const state: StateStore = createStateStore({
@@ -55,21 +47,27 @@ export async function startServer(
     log: logger.child({ component: 'state' }),
   });
   let shuttingDown = false;
-  const app = createApp(config, { logger, registry, state, isShuttingDown: () => shuttingDown });
+  const metrics = createMetrics({ appNames: registry.list().map((a) => a.name) });
+  const app = createApp(config, {
+    logger,
+    registry,
+    state,
+    metrics,
+    isShuttingDown: () => shuttingDown,
+  });
 
-  const t = { ...SERVER_TIMEOUTS, ...timeouts };
-  const server = createServer(
-    {
-      headersTimeout: t.headersTimeout,
-      requestTimeout: t.requestTimeout,
-      // Node enforces the two timeouts above only when it checks, every 30 s by default: a
-      // slowloris connection would live up to 40 s instead of 10.
-      connectionsCheckingInterval: t.connectionsCheckingInterval,
-    },
-    app,
-  );
-  server.keepAliveTimeout = t.keepAliveTimeout;
+  const server = createServer({
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    // Node checks the two timeouts above every this often (default 30 s, too coarse for them).
+    connectionsCheckingInterval: options.connectionsCheckingIntervalMs ?? 1000,
+  });
+  // Requests Node's parser refuses (bad method, huge headers, timeouts) get JSON, not an empty 400.
   server.on('clientError', clientErrorHandler(logger));
+  // Tracking first, then the app: see drainable().
+  const drain = drainable(server);
+  server.on('request', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -88,21 +86,24 @@ export async function startServer(
   const close = () => {
     closing ??= (async () => {
       shuttingDown = true;
-      logger.info('shutting down: no new connections, finishing requests in flight');
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const deadline = new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          logger.warn(
-            { timeoutMs: config.shutdownTimeoutMs },
-            'shutdown deadline reached: closing open connections',
-          );
-          server.closeAllConnections();
-          resolve();
-        }, config.shutdownTimeoutMs);
-        timer.unref();
-      });
-      await Promise.race([closed, deadline]);
+      if (config.shutdownDelayMs > 0) {
+        logger.info(
+          { delayMs: config.shutdownDelayMs },
+          'shutting down: /readyz answers 503, still serving until the delay ends',
+        );
+        await wait(config.shutdownDelayMs);
+      }
+      logger.info(
+        { inFlight: drain.inFlight(), timeoutMs: config.shutdownTimeoutMs },
+        'shutting down: listener closed, finishing requests in flight',
+      );
+      const outcome = await drain.drain(config.shutdownTimeoutMs);
+      if (outcome.forced) {
+        logger.warn(
+          { timeoutMs: config.shutdownTimeoutMs, abandoned: outcome.abandoned },
+          'shutdown deadline reached: closed the connections still open',
+        );
+      }
       await state.close();
       logger.info('shut down');
     })();
@@ -144,7 +145,17 @@ export async function main(): Promise<void> {
   }
   const running = await startServer(config);
   guardUnhandledRejections(running.logger);
+  let signalled = false;
   const stop = (signal: NodeJS.Signals | 'disconnect') => {
+    if (signalled) {
+      // A worker hears Ctrl-C twice (from the terminal and from the primary): the echo is ignored,
+      // and the primary decides when a drain has taken too long.
+      if (cluster.isWorker) return;
+      // A second signal (Ctrl-C twice) means "now": skip the drain.
+      running.logger.warn({ signal }, 'second signal: exiting without finishing the drain');
+      process.exit(1);
+    }
+    signalled = true;
     running.logger.info({ signal }, 'signal received');
     running.close().then(
       () => process.exit(0),

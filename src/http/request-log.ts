@@ -2,13 +2,32 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger';
 
-/** Logs each finished request once, at info (error for 5xx, unless the route marked it expected). */
-export function requestLog(logger: Logger): RequestHandler {
+/** A finished request as the metrics see it: the route is a pattern, never a URL. */
+export interface FinishedRequest {
+  method: string;
+  /** The matched route pattern (`/apps/:app/on/:handler`), or `unmatched`. */
+  route: string;
+  status: number;
+  seconds: number;
+  /** The registered app that answered, when one did. */
+  app: string | undefined;
+  /** True when the answer was a WebAPI document (a 200 from a Tropo route). */
+  document: boolean;
+}
+
+/** Told about every finished request (the metrics). */
+export interface RequestObserver {
+  requestFinished(request: FinishedRequest): void;
+}
+
+/** Logs each finished request once, at info (error for 5xx, unless the route marked it expected), and tells `observer` about it. */
+export function requestLog(logger: Logger, observer?: RequestObserver): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const route = (req.route as { path?: string } | undefined)?.path;
+      const matched = (req.route as { path?: string } | undefined)?.path;
+      const route = matched ? `${req.baseUrl}${matched}` : 'unmatched';
       const locals = res.locals as {
         app?: string;
         sessionId?: string;
@@ -16,10 +35,12 @@ export function requestLog(logger: Logger): RequestHandler {
         errorId?: string;
         /** Set by a route whose 5xx answer is expected (a readiness probe saying not ready). */
         logLevel?: 'info';
+        clientIp?: string;
+        document?: boolean;
       };
       const line = {
         method: req.method,
-        route: route ? `${req.baseUrl}${route}` : 'unmatched',
+        route,
         status: res.statusCode,
         durationMs: Math.round(durationMs * 1000) / 1000,
         ...(locals.app ? { app: locals.app } : {}),
@@ -27,9 +48,18 @@ export function requestLog(logger: Logger): RequestHandler {
         ...(locals.code ? { code: locals.code } : {}),
         // The error id ties a fallback to its error line, also when repeats log at debug.
         ...(locals.errorId ? { errorId: locals.errorId } : {}),
+        ...(locals.clientIp ? { clientIp: locals.clientIp } : {}),
       };
       if (res.statusCode >= 500 && locals.logLevel !== 'info') logger.error(line, 'request');
       else logger.info(line, 'request');
+      observer?.requestFinished({
+        method: req.method,
+        route,
+        status: res.statusCode,
+        seconds: durationMs / 1000,
+        app: locals.app,
+        document: locals.document === true,
+      });
     });
     next();
   };

@@ -9,7 +9,15 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/main';
 import { fuzz, replayHint } from '../helpers/fuzz-settings';
-import { allowedFor, checkAnswer, Counts, ROUTES, sendRaw } from '../helpers/hostile-http';
+import {
+  allowedFor,
+  carriesWebhookKey,
+  checkAnswer,
+  Counts,
+  GUARDED_ROUTE,
+  ROUTES,
+  sendRaw,
+} from '../helpers/hostile-http';
 import { expectNoPlantedSecrets, PLANTED, plantedEnv } from '../helpers/secret-scan';
 import { startStubTropo, type StubTropo } from '../helpers/stub-tropo';
 import { logCapture } from '../helpers/test-app';
@@ -20,6 +28,7 @@ const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype);
 describe('hostile requests on every route', () => {
   let stub: StubTropo;
   let server: RunningServer;
+  let guarded: RunningServer;
   let capture: ReturnType<typeof logCapture>;
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   const counts = new Counts();
@@ -31,22 +40,25 @@ describe('hostile requests on every route', () => {
       },
     });
     capture = logCapture();
-    const config = loadConfig(
-      plantedEnv({
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'debug',
-        TROPO_API_URL: stub.baseUrl,
-        RELAY_TO: '+14155550199',
-        APP_TIMEOUT_MS: '500',
-      }),
-    );
-    server = await startServer(config, createLogger({ level: 'debug', destination: capture }));
+    const env = {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'debug',
+      TROPO_API_URL: stub.baseUrl,
+      RELAY_TO: '+14155550199',
+      APP_TIMEOUT_MS: '500',
+    };
+    const logger = createLogger({ level: 'debug', destination: capture });
+    // Without WEBHOOK_SECRET (the default) every hostile body reaches the routes themselves…
+    server = await startServer(loadConfig(plantedEnv(env, { webhookSecret: false })), logger);
+    // …and with it, the guard must stop every request that lacks the key.
+    guarded = await startServer(loadConfig(plantedEnv(env)), logger);
   });
 
   afterAll(async () => {
     agent.destroy();
     await server.close();
+    await guarded.close();
     await stub.close();
     console.log(`${counts.report(`hostile bodies tried per route, ${replayHint()}`)}`);
   });
@@ -68,6 +80,19 @@ describe('hostile requests on every route', () => {
       expect(counts.total(route.name)).toBeGreaterThanOrEqual(RUNS);
     },
   );
+
+  it('when the Tropo routes behind WEBHOOK_SECRET receive hostile requests, then only those with the key get a 200', async () => {
+    const origin = { host: '127.0.0.1', port: Number(new URL(guarded.url).port) };
+    await fc.assert(
+      fc.asyncProperty(GUARDED_ROUTE.request, async (req) => {
+        counts.add(GUARDED_ROUTE.name, req.kind);
+        const answer = await sendRaw(origin, req, agent);
+        checkAnswer(req, answer, { allowed: GUARDED_ROUTE.allowed, tropo: true });
+        if (!carriesWebhookKey(req)) expect(answer.status).not.toBe(200);
+      }),
+      { seed: fuzz.seed + ROUTES.length, numRuns: RUNS },
+    );
+  });
 
   it('when the fuzzing is over, then no log line holds a secret or an internal error', () => {
     const logs = capture.lines.join('');

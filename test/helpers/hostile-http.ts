@@ -470,6 +470,49 @@ export const ROUTES: Route[] = [
   },
 ];
 
+const KEY = `key=${encodeURIComponent(PLANTED.webhookSecret)}`;
+
+/**
+ * The Tropo routes of a server with WEBHOOK_SECRET set: without the key (and, for continuations,
+ * the signature the server wrote into its next URLs) nothing may get past the guard.
+ */
+export const GUARDED_ROUTE: Route = {
+  name: 'Tropo routes behind WEBHOOK_SECRET',
+  allowed: [200, 400, 401, 403, 404, 413, 415],
+  tropo: true,
+  request: requests(
+    fc.constantFrom('POST', 'GET'),
+    fc
+      .tuple(
+        fc.constantFrom(
+          '/start',
+          '/apps/ivr-menu/start',
+          '/apps/ivr-menu/on/choice',
+          '/apps/appointment-reminder/on/confirm',
+          '/apps/quickstart.json',
+          '/apps/%zz/start',
+        ),
+        fc.constantFrom(
+          '',
+          '?key=wrong',
+          `?${KEY}`,
+          `?${KEY}&sig=forged`,
+          `?${KEY}&key=wrong`,
+          '?key[]=x',
+          `?KEY=${encodeURIComponent(PLANTED.webhookSecret)}`,
+        ),
+      )
+      .map(([path, q]) => `${path}${q}`),
+    SESSION_FIXTURES,
+  ),
+};
+
+/** True when a request to a guarded server may be answered 200: it carries exactly the key. */
+export function carriesWebhookKey(req: HostileRequest): boolean {
+  const query = req.path.split('?')[1] ?? '';
+  return query === KEY || query.startsWith(`${KEY}&sig=`);
+}
+
 /** Methods a route answers itself; others end in the JSON 404 (or a parser error for unknown verbs). */
 export function allowedFor(route: Route, req: HostileRequest): readonly number[] {
   if (route.name !== 'other methods and unknown paths') return route.allowed;

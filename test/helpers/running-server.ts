@@ -36,9 +36,7 @@ export async function startRunningServer(
   everything.push(capture.lines);
   // Planted secrets by default, so the setup hook's scan of these logs means something; the
   // webhook secret is left out until the simulator sends `?key=` (the server would refuse it then).
-  const secrets = plantedEnv();
-  delete secrets.WEBHOOK_SECRET;
-  const merged = { LOG_LEVEL: 'debug', ...secrets, ...env };
+  const merged = { LOG_LEVEL: 'debug', ...plantedEnv({}, { webhookSecret: false }), ...env };
   const logger = createLogger({ level: merged.LOG_LEVEL, destination: capture });
   const server = await startLocalServer({ env: merged, logger, registry: options.registry });
   return {

@@ -26,11 +26,17 @@ export const PLANTED = {
 
 export type PlantedName = keyof typeof PLANTED;
 
-/** Environment for `loadConfig` that configures every secret with its planted value. */
-export function plantedEnv(extra: Record<string, string> = {}): Record<string, string> {
+/**
+ * Environment for `loadConfig` that configures every secret with its planted value. Without
+ * `webhookSecret`, WEBHOOK_SECRET is left unset so that requests without `?key=` reach the routes.
+ */
+export function plantedEnv(
+  extra: Record<string, string> = {},
+  options: { webhookSecret?: boolean } = {},
+): Record<string, string> {
   return {
     API_KEY: PLANTED.apiKey,
-    WEBHOOK_SECRET: PLANTED.webhookSecret,
+    ...(options.webhookSecret === false ? {} : { WEBHOOK_SECRET: PLANTED.webhookSecret }),
     TROPO_TOKEN: PLANTED.tropoToken,
     TROPO_TOKEN_SMS_RELAY: PLANTED.appToken,
     ...extra,

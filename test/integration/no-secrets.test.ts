@@ -6,7 +6,7 @@
 import request from 'supertest';
 import { defineApp } from '../../src/define-app';
 import { AppRegistry, loadApps, moduleApp } from '../../src/registry';
-import { hangup, startRecording, type Verb } from '../../src/tropo';
+import { hangup, on, say, startRecording, type Verb } from '../../src/tropo';
 import {
   expectNoPlantedSecrets,
   findPlantedSecrets,
@@ -34,7 +34,7 @@ const testApps = [
     channels: ['voice', 'text'],
     start: (ctx) => {
       ctx.log.info({ session: ctx.session, params: ctx.params, settings: ctx.settings }, 'start');
-      return [hangup()];
+      return [say({ value: 'hi' }), on({ event: 'continue', next: ctx.next('next') })];
     },
     on: {
       next: (ctx) => {
@@ -83,6 +83,16 @@ const testApps = [
     },
   }),
 ].map((app) => moduleApp(app));
+
+/** The `next` URLs of the `on` verbs in a document's text. */
+function nextUrls(text: string): string[] {
+  const doc = JSON.parse(text) as { tropo?: Array<{ on?: unknown }> };
+  return (doc.tropo ?? []).flatMap((verb) =>
+    ([] as Array<{ next?: string }>)
+      .concat((verb.on ?? []) as { next?: string })
+      .flatMap((o) => (o.next ? [o.next] : [])),
+  );
+}
 
 function withToken(name: string, extra: Record<string, string> = {}): Body {
   const body = fixture<Body & { session: { parameters?: Record<string, string> } }>(
@@ -193,27 +203,36 @@ describe('planted secrets, every route', () => {
     await send('no session id', 'post', `/start${key}`, {
       session: { parameters: { token: PLANTED.sessionToken } },
     });
-    await send('token in a result', 'post', `/apps/snoop/on/next${key}`, {
-      result: {
-        ...fixture<{ result: Body }>('requests/ivr-choice-result.json').result,
-        token: PLANTED.sessionToken,
-      },
-    });
-    // Continuations, known and unknown.
-    for (const [app, handler, result] of [
-      ['appointment-reminder', 'confirm', 'confirm-pressed-1-result.json'],
-      ['ivr-menu', 'choice', 'ivr-choice-result.json'],
-      ['ivr-menu', 'nope', 'ivr-choice-result.json'],
-      ['snoop', 'next', 'ivr-hangup-result.json'],
+    // Continuations through the signed next URLs the apps wrote (each with the session's own id),
+    // then unsigned and forged ones, which the guard refuses.
+    for (const [app, sessionFile, resultFile] of [
+      ['appointment-reminder', 'reminder-confirm-session.json', 'confirm-pressed-1-result.json'],
+      ['ivr-menu', 'inbound-voice-session.json', 'ivr-choice-result.json'],
+      ['snoop', 'reminder-session.json', 'ivr-hangup-result.json'],
     ] as const) {
-      await send(
-        `${app}/on/${handler}`,
-        'post',
-        `/apps/${app}/on/${handler}${key}`,
-        fixture(`requests/${result}`),
-        auth,
-      );
+      const session = withToken(sessionFile) as { session: { id: string } };
+      const started = await send(`signed ${app}`, 'post', `/apps/${app}/start${key}`, session);
+      const urls = nextUrls(started.text);
+      expect(urls.length).toBeGreaterThan(0);
+      for (const url of urls) {
+        const result = fixture<{ result: Body }>(`requests/${resultFile}`).result;
+        await send(`continue ${url.split('?')[0] ?? ''}`, 'post', url, {
+          result: { ...result, sessionId: session.session.id, token: PLANTED.sessionToken },
+        });
+      }
     }
+    await send(
+      'unsigned continuation',
+      'post',
+      `/apps/ivr-menu/on/choice${key}`,
+      fixture('requests/ivr-choice-result.json'),
+    );
+    await send(
+      'forged continuation',
+      'post',
+      `/apps/ivr-menu/on/choice${key}&sig=${'0'.repeat(43)}`,
+      fixture('requests/ivr-choice-result.json'),
+    );
     await send('static', 'get', `/apps/quickstart.json${key}`, undefined, auth);
     await send('options', 'options', `/start${key}`, undefined, auth);
     await send('put', 'put', `/start${key}`, withToken('reminder-session.json'), auth);
@@ -251,6 +270,16 @@ describe('planted secrets, every route', () => {
     });
     await send('launch, no key', 'post', '/api/sessions', launch);
 
+    // The signed continuations reached their handlers; the unsigned and forged ones did not.
+    const continued = answers.filter((a) => a.what.startsWith('continue '));
+    expect(continued.length).toBeGreaterThanOrEqual(6);
+    expect(continued.map((a) => a.status)).toEqual(continued.map(() => 200));
+    expect(
+      answers
+        .filter((a) => a.what.endsWith('signed continuation') || a.what.startsWith('forged'))
+        .map((a) => a.status),
+    ).toEqual([403, 403]);
+
     // The secrets went where they belong: the launches carried the Tropo tokens to Tropo…
     expect(stub.requests.map((r) => findPlantedSecrets(r.body).map((f) => f.name))).toEqual([
       ['tropoToken'],
@@ -264,7 +293,20 @@ describe('planted secrets, every route', () => {
 
     // Nowhere else.
     for (const a of answers.filter((x) => x.what !== 'apps/recorder/start')) {
-      expectNoPlantedSecrets(`${a.text}\n${a.headers}`, `answer to ${a.what} (${a.status})`);
+      const found = findPlantedSecrets(
+        `${a.text}\n${a.headers}`,
+        `answer to ${a.what} (${a.status})`,
+      )
+        // The next URLs of a document to Tropo carry ?key= by design (DESIGN §6); nothing else may.
+        .filter(
+          (f) =>
+            !(
+              a.status === 200 &&
+              f.name === 'webhookSecret' &&
+              f.context.includes('?key=<webhookSecret>&sig=')
+            ),
+        );
+      expect(found).toEqual([]);
     }
     expectNoPlantedSecrets(t.rawLogs(), 'server log');
     // The logs saw the things that could have leaked: warnings, fallbacks, launch failures.

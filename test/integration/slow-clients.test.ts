@@ -6,10 +6,10 @@
 import { connect, type Socket } from 'node:net';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { startServer, type RunningServer, type ServerTimeouts } from '../../src/main';
+import { startServer, type RunningServer } from '../../src/main';
 import { fixtureText, logCapture } from '../helpers/test-app';
 
-const TIMEOUTS: ServerTimeouts = {
+const TIMEOUTS = {
   headersTimeout: 1_000,
   requestTimeout: 1_500,
   keepAliveTimeout: 300,
@@ -96,12 +96,17 @@ describe('slow and broken clients', () => {
   const capture = logCapture();
 
   beforeAll(async () => {
-    const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', RELAY_TO: '+14155550199' });
-    server = await startServer(
-      config,
-      createLogger({ level: 'debug', destination: capture }),
-      TIMEOUTS,
-    );
+    const config = loadConfig({
+      HOST: '127.0.0.1',
+      PORT: '0',
+      RELAY_TO: '+14155550199',
+      HTTP_HEADERS_TIMEOUT_MS: String(TIMEOUTS.headersTimeout),
+      HTTP_REQUEST_TIMEOUT_MS: String(TIMEOUTS.requestTimeout),
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: String(TIMEOUTS.keepAliveTimeout),
+    });
+    server = await startServer(config, createLogger({ level: 'debug', destination: capture }), {
+      connectionsCheckingIntervalMs: TIMEOUTS.connectionsCheckingInterval,
+    });
     port = Number(new URL(server.url).port);
   });
 
