@@ -470,6 +470,8 @@ export const ROUTES: Route[] = [
   },
 ];
 
+const OPERATOR_PATHS = ['/apps', '/healthz', '/readyz'];
+
 const KEY = `key=${encodeURIComponent(PLANTED.webhookSecret)}`;
 
 /**
@@ -516,6 +518,11 @@ export function carriesWebhookKey(req: HostileRequest): boolean {
 /** Methods a route answers itself; others end in the JSON 404 (or a parser error for unknown verbs). */
 export function allowedFor(route: Route, req: HostileRequest): readonly number[] {
   if (route.name !== 'other methods and unknown paths') return route.allowed;
+  // Express matches `/apps/` and `/APPS` to `/apps`: the operator routes answer GET and HEAD.
+  const path = (req.path.split('?')[0] ?? '').replace(/\/+$/, '').toLowerCase();
+  if ((req.method === 'GET' || req.method === 'HEAD') && OPERATOR_PATHS.includes(path)) {
+    return [...route.allowed, 200, 503];
+  }
   // A POST to a real route is that route's business, whatever the fuzz meant by it.
   if (req.method === 'POST') return [...API_STATUSES];
   return route.allowed;
@@ -588,6 +595,15 @@ export function checkAnswer(
   const leaked = findPlantedSecrets(
     `${answer.body.toString('utf8')}\n${JSON.stringify(answer.headers)}`,
     'answer',
+  ).filter(
+    // The next URLs of a document to Tropo carry ?key= by design (DESIGN §6); nothing else may.
+    (f) =>
+      !(
+        answer.status === 200 &&
+        options.tropo &&
+        f.name === 'webhookSecret' &&
+        f.context.includes('?key=<webhookSecret>&sig=')
+      ),
   );
   if (leaked.length > 0) fail(`planted ${leaked.map((l) => l.name).join(', ')} in the answer`);
   if (req.method === 'HEAD') return;
