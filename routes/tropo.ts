@@ -6,8 +6,17 @@ import type { AppRegistry } from '../src/registry';
 /** Content type of every answer to Tropo: without the charset Tropo decodes as Latin-1. */
 export const TROPO_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-/** Writes a pipeline answer and notes what the request log line needs. */
+/** The paths Tropo calls: the webhook guard (key, allowed addresses) covers exactly these. */
+export const TROPO_PATHS: readonly string[] = [
+  '/start',
+  '/apps/:app/start',
+  '/apps/:app/on/:handler',
+  '/apps/:name.json',
+];
+
+/** Writes a pipeline answer and notes what the request log line and the metrics need. */
 export function sendAnswer(res: Response, answer: TropoAnswer): void {
+  if (answer.status === 200) res.locals.document = true;
   if (answer.app) res.locals.app = answer.app;
   if (answer.sessionId) res.locals.sessionId = answer.sessionId;
   if (answer.code) res.locals.code = answer.code;
@@ -31,7 +40,8 @@ export function tropoRoutes(pipeline: Pipeline, registry: AppRegistry): Router {
   });
 
   router.post('/apps/:app/on/:handler', async (req, res) => {
-    sendAnswer(res, await pipeline.continue(req.body, req.params.app, req.params.handler));
+    const { app, handler } = req.params;
+    sendAnswer(res, await pipeline.continue(req.body, app, handler, req.query.sig));
   });
 
   router.all('/apps/:name.json', (req, res, next) => {

@@ -4,15 +4,19 @@ import type { Config } from './config';
 import { errorBody } from './errors';
 import { errorHandler, jsonBody } from './http/body';
 import { requestLog } from './http/request-log';
+import { webhookGuard } from './http/webhook-guard';
 import type { Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
 import { createPipeline } from './pipeline';
 import type { AppRegistry } from './registry';
 import { createSessionApiClient, type SessionApiClient } from './session-api';
 import type { StateStore } from './state';
 import { sessionState } from './state';
+import { continuationSigner, type ContinuationSigner } from './webhook-auth';
 import { apiRoutes } from '../routes/api';
 import { infoRoutes } from '../routes/info';
-import { tropoRoutes } from '../routes/tropo';
+import { metricsRoutes } from '../routes/metrics';
+import { TROPO_PATHS, tropoRoutes } from '../routes/tropo';
 
 /** What the app is built from; main.ts makes the real ones, tests their own. */
 export interface AppDeps {
@@ -23,11 +27,28 @@ export interface AppDeps {
   sessionApi?: SessionApiClient;
   /** True once shutdown has begun: readiness turns false. */
   isShuttingDown?: () => boolean;
+  /** The metrics behind `GET /metrics`; made for this app's registry when not given. */
+  metrics?: Metrics;
 }
 
-/** The continuation URL of an app's handler: root-relative (works behind any tunnel) unless PUBLIC_URL is set. */
-export function continuationUrl(config: Config, app: string, handler: string): string {
-  return `${config.publicUrl ?? ''}/apps/${encodeURIComponent(app)}/on/${encodeURIComponent(handler)}`;
+/**
+ * Builds continuation URLs: root-relative (works behind any tunnel) unless PUBLIC_URL is set; with
+ * WEBHOOK_SECRET they carry `?key=` and a `sig` binding them to their app, handler and session.
+ */
+export function continuationUrls(
+  config: Pick<Config, 'publicUrl' | 'webhookSecret'>,
+  signer: ContinuationSigner | undefined = config.webhookSecret === undefined
+    ? undefined
+    : continuationSigner(config.webhookSecret),
+): (app: string, handler: string, sessionId: string) => string {
+  const base = config.publicUrl ?? '';
+  const path = (app: string, handler: string) =>
+    `${base}/apps/${encodeURIComponent(app)}/on/${encodeURIComponent(handler)}`;
+  const secret = config.webhookSecret;
+  if (secret === undefined || signer === undefined) return path;
+  const key = encodeURIComponent(secret);
+  return (app, handler, sessionId) =>
+    `${path(app, handler)}?key=${key}&sig=${signer.sign(app, handler, sessionId)}`;
 }
 
 /** Builds the Express app serving Tropo, the apps list and the health checks. */
@@ -38,12 +59,16 @@ export function createApp(config: Config, deps: AppDeps): Express {
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
 
+  const metrics = deps.metrics ?? createMetrics({ appNames: registry.list().map((a) => a.name) });
+  const signer = config.webhookSecret ? continuationSigner(config.webhookSecret) : undefined;
   const pipeline = createPipeline({
     config,
     registry,
     logger,
     stateFor: (sessionId) => sessionState(state, sessionId),
-    nextUrl: (name, handler) => continuationUrl(config, name, handler),
+    nextUrl: continuationUrls(config, signer),
+    ...(signer ? { verifyContinuation: signer.verify } : {}),
+    observer: metrics.pipeline,
   });
 
   const readiness = () => {
@@ -54,8 +79,13 @@ export function createApp(config: Config, deps: AppDeps): Express {
     return { ready: reasons.length === 0, reasons };
   };
 
-  app.use(requestLog(logger));
+  app.use(requestLog(logger, metrics.requests));
   app.use(infoRoutes(registry, readiness));
+  app.use(metricsRoutes(metrics));
+  const guard = webhookGuard(config);
+  // One route per path (not an array) so a refused request still logs its own route pattern;
+  // before the body parser, so a refused caller's body is never read.
+  if (guard) for (const path of TROPO_PATHS) app.all(path, guard);
   app.post('/{*any}', jsonBody(config.bodyLimitBytes));
   app.use(tropoRoutes(pipeline, registry));
   const client =

@@ -24,6 +24,16 @@ const commands: Record<string, { summary: string; load: () => Command }> = {
     summary: 'start an outbound session through the Session API: session create --token T [k=v…]',
     load: () => (require('./commands/session') as typeof import('./commands/session')).session,
   },
+  simulate: {
+    summary: 'play one Tropo session against an app and print the transcript (--url or --app)',
+    load: () =>
+      (require('./commands/simulate') as typeof import('./commands/simulate')).simulateCommand,
+  },
+  'fake-tropo': {
+    summary: 'a local stand-in for Tropo: Session API plus a simulator (--start-url URL)',
+    load: () =>
+      (require('./commands/fake-tropo') as typeof import('./commands/fake-tropo')).fakeTropoCommand,
+  },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -1,5 +1,6 @@
 /** Configuration: the only module that reads the environment; parsed once, a bad value names its key. */
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -25,6 +26,27 @@ const httpUrl = z
   .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), 'must be an http(s) URL');
 
 const appName = z.string().trim().regex(APP_NAME, 'must be an app name (a-z, 0-9, -)');
+
+/** True for an IPv4/IPv6 address, optionally with a CIDR prefix length that fits its family. */
+function isAddressOrCidr(entry: string): boolean {
+  const slash = entry.indexOf('/');
+  const address = slash === -1 ? entry : entry.slice(0, slash);
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (slash === -1) return true;
+  const prefix = entry.slice(slash + 1);
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const addressList = z
+  .string()
+  .trim()
+  .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().refine(isAddressOrCidr, 'must list IP addresses or CIDRs (203.0.113.0/24)'))
+      .min(1, 'must list at least one IP address or CIDR'),
+  );
 
 /** The environment keys the server reads, with their defaults. `.env.example` documents each one. */
 const envSchema = z.object({
@@ -57,7 +79,12 @@ const envSchema = z.object({
   TROPO_API_URL: httpUrl.default('https://api.tropo.com/1.0'),
   TROPO_TOKEN: optionalText,
   API_KEY: optionalText,
-  WEBHOOK_SECRET: optionalText,
+  WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .min(16, 'must be at least 16 characters (e.g. the output of `openssl rand -hex 32`)')
+    .optional(),
+  WEBHOOK_ALLOW_IPS: addressList.optional(),
   REDIS_URL: z
     .string()
     .trim()
@@ -86,7 +113,11 @@ const envSchema = z.object({
     .default('We are sorry, something went wrong. Please try again later. Goodbye.'),
   FALLBACK_VOICE: optionalText,
   FALLBACK_TEXT_MESSAGE: optionalText,
-  SHUTDOWN_TIMEOUT_MS: integer(0, 120000).default(10000),
+  HTTP_HEADERS_TIMEOUT_MS: integer(1000, 600000).default(10000),
+  HTTP_REQUEST_TIMEOUT_MS: integer(1000, 600000).default(30000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(0, 600000).default(5000),
+  SHUTDOWN_DELAY_MS: integer(0, 120000).default(0),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 120000).default(8000),
 });
 
 /** Keys whose values are secrets: never echoed in an error. */
@@ -111,7 +142,10 @@ export interface Config {
   /** `TROPO_TOKEN_<APP>` values by app name (`TROPO_TOKEN_SMS_RELAY` → `sms-relay`). */
   appTokens: Record<string, string>;
   apiKey: string | undefined;
+  /** Shared secret Tropo-facing requests carry as `?key=`; also signs continuation URLs. */
   webhookSecret: string | undefined;
+  /** Addresses/CIDRs allowed to call Tropo-facing routes (client address as TRUST_PROXY resolves it). */
+  webhookAllowIps: string[] | undefined;
   redisUrl: string | undefined;
   stateTtlSeconds: number;
   stateMaxEntries: number;
@@ -120,6 +154,11 @@ export interface Config {
   relayTo: string | undefined;
   smsFrom: string | undefined;
   fallback: { voiceMessage: string; voice: string | undefined; textMessage: string | undefined };
+  /** Node's server timeouts: whole headers, whole request, idle keep-alive connection. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
+  /** How long /readyz answers 503 before the listener stops, so a load balancer can notice. */
+  shutdownDelayMs: number;
+  /** How long shutdown waits for requests in flight before closing their connections. */
   shutdownTimeoutMs: number;
 }
 
@@ -157,6 +196,12 @@ export function loadConfig(
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  // Node refuses a headers timeout longer than the request timeout; say so in config terms.
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError([
+      `HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}) (got ${e.HTTP_HEADERS_TIMEOUT_MS})`,
+    ]);
+  }
   const appTokens: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     const match = /^TROPO_TOKEN_([A-Z0-9_]+)$/.exec(key);
@@ -178,6 +223,7 @@ export function loadConfig(
     appTokens,
     apiKey: e.API_KEY,
     webhookSecret: e.WEBHOOK_SECRET,
+    webhookAllowIps: e.WEBHOOK_ALLOW_IPS,
     redisUrl: e.REDIS_URL,
     stateTtlSeconds: e.STATE_TTL_SECONDS,
     stateMaxEntries: e.STATE_MAX_ENTRIES,
@@ -189,6 +235,12 @@ export function loadConfig(
       voice: e.FALLBACK_VOICE,
       textMessage: e.FALLBACK_TEXT_MESSAGE,
     },
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

@@ -33,6 +33,18 @@ export const errorCatalogue = {
     status: 401,
     message: 'A valid "Authorization: Bearer <API_KEY>" header is required.',
   },
+  WEBHOOK_UNAUTHORIZED: {
+    status: 401,
+    message: 'This URL needs the webhook key: add ?key=<WEBHOOK_SECRET> to the URL Tropo calls.',
+  },
+  WEBHOOK_FORBIDDEN_IP: {
+    status: 403,
+    message: 'Requests from this address are not accepted (WEBHOOK_ALLOW_IPS).',
+  },
+  WEBHOOK_BAD_SIGNATURE: {
+    status: 403,
+    message: 'The continuation URL was not issued for this session and handler.',
+  },
   LAUNCH_INVALID: {
     status: 400,
     message: 'The launch request is not valid; nothing was launched.',

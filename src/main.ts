@@ -1,11 +1,13 @@
 /** The server process: loads config and apps, listens (or runs the workers that do), and shuts down gracefully on SIGTERM/SIGINT. */
 import cluster from 'node:cluster';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { assertStateShared, startPrimary, workerCount } from './cluster';
 import { loadConfig, loadDotEnv, type Config } from './config';
+import { drainable } from './http/graceful';
 import { createLogger, type Logger } from './logger';
+import { createMetrics } from './metrics';
 import { loadApps } from './registry';
 import { createStateStore, type StateStore } from './state';
 
@@ -15,9 +17,18 @@ export interface RunningServer {
   url: string;
   config: Config;
   logger: Logger;
-  /** Stops accepting, lets in-flight requests finish (bounded by SHUTDOWN_TIMEOUT_MS), closes the state store. */
+  /**
+   * Graceful stop: /readyz turns 503, then (after SHUTDOWN_DELAY_MS) the listener stops, requests
+   * in flight finish (bounded by SHUTDOWN_TIMEOUT_MS), and the state store closes.
+   */
   close: () => Promise<void>;
 }
+
+const wait = (ms: number) =>
+  new Promise<void>((resolve) => {
+    if (ms > 0) setTimeout(resolve, ms);
+    else resolve();
+  });
 
 /** Starts the server with `config` and resolves once it listens. */
 export async function startServer(
@@ -32,16 +43,32 @@ export async function startServer(
     log: logger.child({ component: 'state' }),
   });
   let shuttingDown = false;
-  const app = createApp(config, { logger, registry, state, isShuttingDown: () => shuttingDown });
-
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (err?: Error) =>
-      err ? reject(err) : resolve(s),
-    );
+  const metrics = createMetrics({ appNames: registry.list().map((a) => a.name) });
+  const app = createApp(config, {
+    logger,
+    registry,
+    state,
+    metrics,
+    isShuttingDown: () => shuttingDown,
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+
+  const server = createServer({
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    // Node checks the two timeouts above every this often (default 30 s, too coarse for them).
+    connectionsCheckingInterval: 1000,
+  });
+  // Tracking first, then the app: see drainable().
+  const drain = drainable(server);
+  server.on('request', app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   logger.info(
@@ -53,21 +80,24 @@ export async function startServer(
   const close = () => {
     closing ??= (async () => {
       shuttingDown = true;
-      logger.info('shutting down: no new connections, finishing requests in flight');
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const deadline = new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          logger.warn(
-            { timeoutMs: config.shutdownTimeoutMs },
-            'shutdown deadline reached: closing open connections',
-          );
-          server.closeAllConnections();
-          resolve();
-        }, config.shutdownTimeoutMs);
-        timer.unref();
-      });
-      await Promise.race([closed, deadline]);
+      if (config.shutdownDelayMs > 0) {
+        logger.info(
+          { delayMs: config.shutdownDelayMs },
+          'shutting down: /readyz answers 503, still serving until the delay ends',
+        );
+        await wait(config.shutdownDelayMs);
+      }
+      logger.info(
+        { inFlight: drain.inFlight(), timeoutMs: config.shutdownTimeoutMs },
+        'shutting down: listener closed, finishing requests in flight',
+      );
+      const outcome = await drain.drain(config.shutdownTimeoutMs);
+      if (outcome.forced) {
+        logger.warn(
+          { timeoutMs: config.shutdownTimeoutMs, abandoned: outcome.abandoned },
+          'shutdown deadline reached: closed the connections still open',
+        );
+      }
       await state.close();
       logger.info('shut down');
     })();
@@ -108,7 +138,17 @@ export async function main(): Promise<void> {
     }
   }
   const running = await startServer(config);
+  let signalled = false;
   const stop = (signal: NodeJS.Signals | 'disconnect') => {
+    if (signalled) {
+      // A worker hears Ctrl-C twice (from the terminal and from the primary): the echo is ignored,
+      // and the primary decides when a drain has taken too long.
+      if (cluster.isWorker) return;
+      // A second signal (Ctrl-C twice) means "now": skip the drain.
+      running.logger.warn({ signal }, 'second signal: exiting without finishing the drain');
+      process.exit(1);
+    }
+    signalled = true;
     running.logger.info({ signal }, 'signal received');
     running.close().then(
       () => process.exit(0),

@@ -29,6 +29,7 @@ import {
   type Issue,
   type Result,
   type Session,
+  type SessionKind,
   type Verb,
 } from './tropo';
 
@@ -51,6 +52,13 @@ const TRANSPORT_PARAMETERS = new Set(['token', 'action', 'app']);
 /** Per-session state access, provided by the state store. */
 export type StateFor = (sessionId: string) => SessionState;
 
+/** What the pipeline reports as it goes (metrics); every name it passes is a registered app's. */
+export interface PipelineObserver {
+  sessionStarted(app: string, kind: SessionKind): void;
+  fallback(app: string | undefined, code: ErrorCode): void;
+  validationWarnings(app: string, count: number): void;
+}
+
 /** What the pipeline needs from the rest of the server. */
 export interface PipelineDeps {
   config: Config;
@@ -59,15 +67,27 @@ export interface PipelineDeps {
   stateFor: StateFor;
   /** Builds the continuation URL for an app's handler in a session. */
   nextUrl: (app: string, handler: string, sessionId: string) => string;
+  /**
+   * Checks a continuation's signature against the result's session (WEBHOOK_SECRET set); absent,
+   * continuations are not signed and nothing is checked.
+   */
+  verifyContinuation?: (app: string, handler: string, sessionId: string, sig: unknown) => boolean;
+  observer?: PipelineObserver;
 }
 
 /** The two Tropo-facing operations. */
 export interface Pipeline {
   /** Answers the first POST of a session; `appName` comes from the route, else from the session. */
   start(body: unknown, appName?: string): Promise<TropoAnswer>;
-  /** Answers a result POSTed to an app's handler. */
-  continue(body: unknown, appName: string, handler: string): Promise<TropoAnswer>;
+  /** Answers a result POSTed to an app's handler; `sig` is the continuation URL's signature. */
+  continue(body: unknown, appName: string, handler: string, sig?: unknown): Promise<TropoAnswer>;
 }
+
+const NO_OBSERVER: PipelineObserver = {
+  sessionStarted: () => undefined,
+  fallback: () => undefined,
+  validationWarnings: () => undefined,
+};
 
 type FallbackKind = 'voice' | 'text' | 'silent';
 
@@ -205,6 +225,7 @@ function trackedState(make: () => SessionState, onSuccess: () => void): TrackedS
 /** Creates the pipeline; fallback documents are built once here. */
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { config, registry, logger } = deps;
+  const observer = deps.observer ?? NO_OBSERVER;
   const settings: AppSettings = { relayTo: config.relayTo, smsFrom: config.smsFrom };
   const failures: StateFailures = stateFailures();
 
@@ -243,6 +264,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   ): TropoAnswer {
     const errorId = randomBytes(6).toString('hex');
     const err = details.err;
+    observer.fallback(details.app, code);
     log[details.level ?? 'error'](
       {
         code,
@@ -356,6 +378,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return failed('APP_INVALID_DOCUMENT', { issues: issuesOf(validation.issues), ...base });
     }
     if (validation.issues.length > 0) {
+      observer.validationWarnings(app.name, validation.issues.length);
       ctx.log.warn({ warnings: validation.issues }, 'the app answered a document with warnings');
     }
     return finish(
@@ -403,6 +426,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (!registered) {
         return { ...errorAnswer('UNKNOWN_APP', 404), sessionId: session.id };
       }
+      observer.sessionStarted(registered.name, session.kind);
       if (registered.kind === 'static') {
         return { status: 200, body: registered.body, app: registered.name, sessionId: session.id };
       }
@@ -442,7 +466,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       });
     },
 
-    async continue(body, appName, handlerName) {
+    async continue(body, appName, handlerName, sig) {
       const app = registry.module(appName);
       if (!app) return errorAnswer('UNKNOWN_APP', 404);
       const handlers = app.definition.on;
@@ -454,6 +478,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (!parsed.ok)
         return { ...errorAnswer('NOT_A_RESULT', 400, issuesOf(parsed.issues)), app: app.name };
       const result = parsed.value;
+      if (
+        deps.verifyContinuation &&
+        !deps.verifyContinuation(app.name, handlerName, result.sessionId, sig)
+      ) {
+        return {
+          ...errorAnswer('WEBHOOK_BAD_SIGNATURE', 403),
+          app: app.name,
+          sessionId: result.sessionId,
+        };
+      }
       const logOf = lazyChild(logger, {
         sessionId: result.sessionId,
         app: app.name,

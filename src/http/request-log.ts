@@ -2,9 +2,27 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger';
 
-/** Logs each finished request once, at info (error for 5xx, unless the route marked it expected). */
-export function requestLog(logger: Logger): RequestHandler {
-  // The line's keys are fixed above and none holds a secret, so it is written without the redact
+/** A finished request as the metrics see it: the route is a pattern, never a URL. */
+export interface FinishedRequest {
+  method: string;
+  /** The matched route pattern (`/apps/:app/on/:handler`), or `unmatched`. */
+  route: string;
+  status: number;
+  seconds: number;
+  /** The registered app that answered, when one did. */
+  app: string | undefined;
+  /** True when the answer was a WebAPI document (a 200 from a Tropo route). */
+  document: boolean;
+}
+
+/** Told about every finished request (the metrics). */
+export interface RequestObserver {
+  requestFinished(request: FinishedRequest): void;
+}
+
+/** Logs each finished request once, at info (error for 5xx, unless the route marked it expected), and tells `observer` about it. */
+export function requestLog(logger: Logger, observer?: RequestObserver): RequestHandler {
+  // The line's keys are fixed below and none holds a secret, so it is written without the redact
   // paths: their wildcards make pino run every key of every line through the censor, which cost
   // three times the rest of the line (34 µs against 9 µs per line). App lines keep them.
   const lines = logger.child({}, { redact: [] });
@@ -12,7 +30,8 @@ export function requestLog(logger: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const route = (req.route as { path?: string } | undefined)?.path;
+      const matched = (req.route as { path?: string } | undefined)?.path;
+      const route = matched ? `${req.baseUrl}${matched}` : 'unmatched';
       const locals = res.locals as {
         app?: string;
         sessionId?: string;
@@ -20,10 +39,12 @@ export function requestLog(logger: Logger): RequestHandler {
         errorId?: string;
         /** Set by a route whose 5xx answer is expected (a readiness probe saying not ready). */
         logLevel?: 'info';
+        clientIp?: string;
+        document?: boolean;
       };
       const line: Record<string, string | number> = {
         method: req.method,
-        route: route ? `${req.baseUrl}${route}` : 'unmatched',
+        route,
         status: res.statusCode,
         durationMs: Math.round(durationMs * 1000) / 1000,
       };
@@ -32,8 +53,17 @@ export function requestLog(logger: Logger): RequestHandler {
       if (locals.code) line.code = locals.code;
       // The error id ties a fallback to its error line, also when repeats log at debug.
       if (locals.errorId) line.errorId = locals.errorId;
+      if (locals.clientIp) line.clientIp = locals.clientIp;
       if (res.statusCode >= 500 && locals.logLevel !== 'info') lines.error(line, 'request');
       else lines.info(line, 'request');
+      observer?.requestFinished({
+        method: req.method,
+        route,
+        status: res.statusCode,
+        seconds: durationMs / 1000,
+        app: locals.app,
+        document: locals.document === true,
+      });
     });
     next();
   };

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { CONFIG_KEYS, ConfigError, loadConfig } from '../../src/config';
 
 describe('loadConfig', () => {
@@ -16,6 +17,11 @@ describe('loadConfig', () => {
       redisUrl: undefined,
       trustProxy: false,
       webConcurrency: 1,
+      webhookSecret: undefined,
+      webhookAllowIps: undefined,
+      http: { headersTimeoutMs: 10000, requestTimeoutMs: 30000, keepAliveTimeoutMs: 5000 },
+      shutdownDelayMs: 0,
+      shutdownTimeoutMs: 8000,
     });
   });
 
@@ -56,20 +62,61 @@ describe('loadConfig', () => {
     ['WEB_CONCURRENCY', '2.5'],
     ['WEB_CONCURRENCY', 'many'],
     ['WEB_CONCURRENCY', '5000'],
+    ['WEBHOOK_SECRET', 'short'],
+    ['WEBHOOK_ALLOW_IPS', '10.0.0.0/33'],
+    ['WEBHOOK_ALLOW_IPS', '2001:db8::/129'],
+    ['WEBHOOK_ALLOW_IPS', 'tropo.com'],
+    ['WEBHOOK_ALLOW_IPS', '10.0.0.1/'],
+    ['HTTP_HEADERS_TIMEOUT_MS', '60000'],
+    ['HTTP_KEEP_ALIVE_TIMEOUT_MS', '-1'],
+    ['SHUTDOWN_DELAY_MS', '1.5'],
   ])('when %s=%j, then start-up stops with a message naming the key', (key, value) => {
     expect(() => loadConfig({ [key]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [key]: value })).toThrow(new RegExp(`${key}: `));
   });
 
-  it('when a secret key is bad, then its value is not echoed', () => {
+  it.each([
+    ['REDIS_URL', 'http://user:hunter2@host'],
+    ['WEBHOOK_SECRET', 'hunter2'],
+  ])('when the secret %s is bad, then its value is not echoed', (key, value) => {
     let message = '';
     try {
-      loadConfig({ REDIS_URL: 'http://user:hunter2@host' });
+      loadConfig({ [key]: value });
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message).toContain('REDIS_URL');
+    expect(message).toContain(key);
     expect(message).not.toContain('hunter2');
+  });
+
+  it('when the webhook keys are given, then the allow list is split and the secret kept', () => {
+    const config = loadConfig({
+      WEBHOOK_SECRET: '0123456789abcdef0123',
+      WEBHOOK_ALLOW_IPS: '203.0.113.7, 198.51.100.0/24  2001:db8::/32',
+    });
+    expect(config.webhookSecret).toBe('0123456789abcdef0123');
+    expect(config.webhookAllowIps).toEqual(['203.0.113.7', '198.51.100.0/24', '2001:db8::/32']);
+  });
+
+  it('when the server timeouts are given, then they are read in milliseconds', () => {
+    const config = loadConfig({
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '4000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+      SHUTDOWN_DELAY_MS: '500',
+    });
+    expect(config.http).toEqual({
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 4000,
+      keepAliveTimeoutMs: 65000,
+    });
+    expect(config.shutdownDelayMs).toBe(500);
+  });
+
+  it('when the headers timeout exceeds the request timeout, then both keys are named', () => {
+    expect(() =>
+      loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '15000' }),
+    ).toThrow(/HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS/);
   });
 
   it('when several keys are bad, then every one is named', () => {
@@ -80,13 +127,45 @@ describe('loadConfig', () => {
 });
 
 describe('.env.example', () => {
-  const text = fs.readFileSync(path.join(__dirname, '..', '..', '.env.example'), 'utf8');
+  const file = path.join(__dirname, '..', '..', '.env.example');
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.split('\n');
   const entries = Object.fromEntries(
-    text
-      .split('\n')
+    lines
       .filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
+
+  it('when read by node, then it parses to the same keys and values', () => {
+    const parsed = Object.fromEntries(
+      Object.entries(parseEnv(text)).filter(([key]) => /^[A-Z]/.test(key)),
+    );
+    expect(parsed).toEqual(entries);
+  });
+
+  it('when read line by line, then every line is a comment, a KEY=value or blank', () => {
+    const odd = lines.filter(
+      (l) => l.trim() !== '' && !/^#/.test(l) && !/^[A-Z][A-Z0-9_]*=/.test(l),
+    );
+    expect(odd).toEqual([]);
+  });
+
+  it('when a key is listed, then a comment above it (in its block) says what it is for', () => {
+    const undocumented = lines.flatMap((line, i) => {
+      if (!/^[A-Z][A-Z0-9_]*=/.test(line)) return [];
+      // Walk up through the block (keys and comments, no blank line) looking for a comment.
+      for (let j = i - 1; j >= 0 && lines[j]?.trim() !== ''; j--) {
+        if (lines[j]?.startsWith('#')) return [];
+      }
+      return [line];
+    });
+    expect(undocumented).toEqual([]);
+  });
+
+  it('when compared with the keys the config reads, then it lists no key the config ignores', () => {
+    const known = new Set(CONFIG_KEYS);
+    expect(Object.keys(entries).filter((key) => !known.has(key))).toEqual([]);
+  });
 
   it('when parsed as the environment, then it is a valid configuration equal to the defaults', () => {
     expect(loadConfig(entries)).toEqual(loadConfig({}));

@@ -25,6 +25,9 @@ describe('the error catalogue', () => {
         'STATE_UNAVAILABLE',
         'UNKNOWN_APP',
         'UNKNOWN_HANDLER',
+        'WEBHOOK_BAD_SIGNATURE',
+        'WEBHOOK_FORBIDDEN_IP',
+        'WEBHOOK_UNAUTHORIZED',
       ].sort(),
     );
   });
@@ -33,7 +36,7 @@ describe('the error catalogue', () => {
     'when %s is reported, then its code, status and message are sound',
     (code, entry) => {
       expect(code).toMatch(/^[A-Z][A-Z0-9_]+$/);
-      expect([200, 400, 401, 404, 413, 415, 500, 502, 503]).toContain(entry.status);
+      expect([200, 400, 401, 403, 404, 413, 415, 500, 502, 503]).toContain(entry.status);
       expect(entry.message.length).toBeGreaterThan(10);
       expect(entry.message).toMatch(/\.$/);
     },

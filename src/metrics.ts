@@ -1,0 +1,130 @@
+/**
+ * Prometheus metrics for `GET /metrics`: the server's own counters in a registry per app instance
+ * (so tests can build many apps), the process metrics once per process. Labels are bounded: app
+ * names come from the registry, routes are route patterns; never a phone number or an id.
+ */
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { ErrorCode } from './errors';
+import type { FinishedRequest, RequestObserver } from './http/request-log';
+import type { PipelineObserver } from './pipeline';
+import type { SessionKind } from './tropo';
+
+/** The label for any app name not in the registry (it may be whatever a caller typed). */
+export const UNKNOWN_APP_LABEL = 'unknown';
+
+/** The `channel` label of a started session: how it began. */
+const CHANNEL: Record<SessionKind, string> = { voice: 'voice', text: 'text', token: 'outbound' };
+
+/** Request duration buckets (seconds): Tropo answers should take milliseconds, APP_TIMEOUT_MS bounds apps. */
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The server's metrics and the hooks that feed them. */
+export interface Metrics {
+  /** This instance's own metrics (not the process metrics). */
+  readonly registry: Registry;
+  /** Fed by the pipeline: sessions, fallbacks, validation warnings. */
+  readonly pipeline: PipelineObserver;
+  /** Fed by the request log hook: documents served, request durations. */
+  readonly requests: RequestObserver;
+  /** The exposition content type. */
+  readonly contentType: string;
+  /** The exposition text: this instance's metrics, then the process metrics. */
+  render(): Promise<string>;
+}
+
+let processRegistry: Registry | undefined;
+
+/**
+ * Process metrics (CPU, memory, event loop lag, GC, handles): one registry per process, since each
+ * collectDefaultMetrics call starts its own GC observer and event-loop monitor that never stop.
+ */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** Caches a metric's labelled children: a Map lookup is cheaper per request than prom-client's label hashing. */
+function childCache<L extends string[], C>(make: (...labels: L) => C): (...labels: L) => C {
+  const children = new Map<string, C>();
+  return (...labels) => {
+    const key = labels.join('\u0000');
+    let child = children.get(key);
+    if (child === undefined) {
+      child = make(...labels);
+      children.set(key, child);
+    }
+    return child;
+  };
+}
+
+/** Creates the metrics of one app instance; `appNames` are the registered apps (the only app labels). */
+export function createMetrics(options: { appNames: Iterable<string> }): Metrics {
+  const known = new Set(options.appNames);
+  const appLabel = (name: string | undefined) =>
+    name !== undefined && known.has(name) ? name : UNKNOWN_APP_LABEL;
+  const registry = new Registry();
+  const registers = [registry];
+
+  const sessions = new Counter({
+    name: 'tropo_sessions_started_total',
+    help: 'Sessions started, by app and channel (voice, text, or outbound for Session API launches).',
+    labelNames: ['app', 'channel'] as const,
+    registers,
+  });
+  const documents = new Counter({
+    name: 'tropo_documents_served_total',
+    help: 'WebAPI documents answered to Tropo (fallbacks included), by app and route.',
+    labelNames: ['app', 'route'] as const,
+    registers,
+  });
+  const fallbacks = new Counter({
+    name: 'tropo_fallbacks_total',
+    help: 'Fallback documents answered instead of the app, by app and reason (error code).',
+    labelNames: ['app', 'reason'] as const,
+    registers,
+  });
+  const warnings = new Counter({
+    name: 'tropo_validation_warnings_total',
+    help: 'Validation warnings in documents the apps answered, by app.',
+    labelNames: ['app'] as const,
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from request to response finished, by method, route pattern and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+
+  const durationFor = childCache((method: string, route: string, status: string) =>
+    duration.labels(method, route, status),
+  );
+  const documentsFor = childCache((app: string, route: string) => documents.labels(app, route));
+
+  const pipeline: PipelineObserver = {
+    sessionStarted: (app, kind) => sessions.labels(appLabel(app), CHANNEL[kind]).inc(),
+    fallback: (app: string | undefined, code: ErrorCode) =>
+      fallbacks.labels(appLabel(app), code).inc(),
+    validationWarnings: (app, count) => warnings.labels(appLabel(app)).inc(count),
+  };
+
+  const requests: RequestObserver = {
+    requestFinished(r: FinishedRequest) {
+      durationFor(r.method, r.route, String(r.status)).observe(r.seconds);
+      if (r.document) documentsFor(appLabel(r.app), r.route).inc();
+    },
+  };
+
+  const exposed = Registry.merge([registry, processMetrics()]);
+  return {
+    registry,
+    pipeline,
+    requests,
+    contentType: exposed.contentType,
+    render: () => exposed.metrics(),
+  };
+}

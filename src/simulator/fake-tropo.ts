@@ -1,0 +1,356 @@
+/**
+ * A local stand-in for Tropo: answers the Session API (`GET`/`POST /1.0/sessions`, §8.1–8.2, XML,
+ * JSON or form by `Accept`) and plays each session it starts against a start URL with the engine;
+ * `GET /sessions/:id` returns that session's transcript. Signals (§8.3) reach running sessions.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { startSession, type SessionHandle, type SessionLimits } from './engine';
+import type { FetchLike, PostJson } from './http';
+import type { CallerScript } from './script';
+import { createSession, stringifyParameter } from './session-factory';
+import type { Transcript } from './transcript';
+
+/** How the fake Tropo behaves. */
+export interface FakeTropoOptions {
+  /** Where each session is played; a function when the app's address is only known later. */
+  startUrl: string | (() => string);
+  /** When set, only this token starts sessions; others get Tropo's refusal with a `<reason>`. */
+  token?: string | undefined;
+  /** Default 127.0.0.1. */
+  host?: string | undefined;
+  /** Default 0 (any free port). */
+  port?: number | undefined;
+  /** What the callees do in every session. */
+  script?: CallerScript | undefined;
+  timeoutMs?: number | undefined;
+  limits?: Partial<SessionLimits> | undefined;
+  post?: PostJson | undefined;
+  fetch?: FetchLike | undefined;
+  /** Transcripts kept (oldest finished ones are dropped first); default 100. */
+  maxSessions?: number | undefined;
+  /** Called with one short line per Session API request. */
+  log?: ((line: string) => void) | undefined;
+  /** Called with each transcript when its session ends. */
+  onSessionEnd?: ((transcript: Transcript) => void) | undefined;
+}
+
+/** A running fake Tropo. */
+export interface FakeTropo {
+  /** `http://127.0.0.1:PORT`. */
+  origin: string;
+  /** `http://127.0.0.1:PORT/1.0`, the value for TROPO_API_URL. */
+  apiUrl: string;
+  /** The transcript of a session it started (so far, if still running). */
+  transcript(id: string): Transcript | undefined;
+  /** Resolves with the transcript once the session has ended. */
+  finished(id: string): Promise<Transcript> | undefined;
+  /** Ids of the sessions it knows, oldest first. */
+  sessionIds(): string[];
+  /** Stops listening and waits for the sessions still playing. */
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+const SESSIONS_PATH = /^\/(?:1\.0|v1)\/sessions\/?$/;
+const SIGNALS_PATH = /^\/(?:1\.0|v1)\/sessions\/([^/]+)\/signals\/?$/;
+const TRANSCRIPT_PATH = /^\/sessions\/([^/]+)\/?$/;
+
+type Format = 'json' | 'xml' | 'form';
+
+function formatFor(req: IncomingMessage): Format {
+  const accept = (req.headers.accept ?? '').toLowerCase();
+  if (accept.includes('json')) return 'json';
+  if (accept.includes('x-www-form-urlencoded')) return 'form';
+  // §8.2: XML is what a plain request gets.
+  return 'xml';
+}
+
+function escapeXml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+function unescapeXml(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+const CONTENT_TYPES: Record<Format, string> = {
+  json: 'application/json',
+  xml: 'text/xml',
+  form: 'application/x-www-form-urlencoded',
+};
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value, null, 2)}\n`);
+}
+
+function notFound(res: ServerResponse, message: string): void {
+  sendJson(res, 404, { error: { code: 'NOT_FOUND', message } });
+}
+
+/** Tropo's answer to a create request in the asked-for representation (§8.2). */
+function sessionAnswer(
+  format: Format,
+  answer: { success: true; token: string; id: string } | { success: false; reason: string },
+): string {
+  if (answer.success) {
+    if (format === 'json') return JSON.stringify(answer);
+    if (format === 'form')
+      return new URLSearchParams({
+        success: 'true',
+        token: answer.token,
+        id: answer.id,
+      }).toString();
+    // Real answers carry a newline inside <id> (§8.2); clients must trim it.
+    return `<session><success>true</success><token>${escapeXml(answer.token)}</token><id>${answer.id}\n</id></session>`;
+  }
+  if (format === 'json')
+    return JSON.stringify({ success: false, token: '', reason: answer.reason });
+  if (format === 'form')
+    return new URLSearchParams({ success: 'false', reason: answer.reason }).toString();
+  return `<session><success>false</success><token></token><reason>${escapeXml(answer.reason)}</reason></session>`;
+}
+
+function signalAnswer(format: Format, status: string): string {
+  if (format === 'json') return JSON.stringify({ status });
+  if (format === 'form') return new URLSearchParams({ status }).toString();
+  return `<signal><status>${status}</status></signal>`;
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The XML form: `<session><token>…</token><var name="k" value="v"></var>…</session>`. */
+function xmlParameters(body: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const token = /<token>([\s\S]*?)<\/token>/i.exec(body);
+  if (token?.[1] !== undefined) out.token = unescapeXml(token[1].trim());
+  for (const match of body.matchAll(/<var\s+([^>]*?)\/?>/gi)) {
+    const attributes = match[1] ?? '';
+    const name = /name\s*=\s*"([^"]*)"/i.exec(attributes)?.[1];
+    const value = /value\s*=\s*"([^"]*)"/i.exec(attributes)?.[1];
+    if (name !== undefined) out[unescapeXml(name)] = unescapeXml(value ?? '');
+  }
+  return out;
+}
+
+/** Reads the parameters of a create request from its query and body, in every form of §8.1. */
+export function createParameters(
+  query: URLSearchParams,
+  body: string,
+  contentType: string | undefined,
+): Record<string, string> | string {
+  const out: Record<string, string> = Object.fromEntries(query);
+  const text = body.trim();
+  if (text === '') return out;
+  const type = (contentType ?? '').toLowerCase();
+  if (type.includes('json') || (!type && text.startsWith('{'))) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return 'the body is not valid JSON';
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return 'the JSON body must be an object of parameters';
+    }
+    for (const [key, v] of Object.entries(value)) out[key] = stringifyParameter(v);
+    return out;
+  }
+  if (type.includes('xml') || (!type && text.startsWith('<')))
+    return { ...out, ...xmlParameters(text) };
+  return { ...out, ...Object.fromEntries(new URLSearchParams(text)) };
+}
+
+/** Starts a fake Tropo listening on loopback (or `host`). */
+export async function startFakeTropo(options: FakeTropoOptions): Promise<FakeTropo> {
+  const sessions = new Map<string, SessionHandle>();
+  const finished = new Set<string>();
+  const maxSessions = options.maxSessions ?? 100;
+  const log = options.log ?? (() => undefined);
+  const sockets = new Set<Socket>();
+  const startUrl = () =>
+    typeof options.startUrl === 'function' ? options.startUrl() : options.startUrl;
+
+  function remember(handle: SessionHandle): void {
+    sessions.set(handle.sessionId, handle);
+    for (const id of sessions.keys()) {
+      if (sessions.size <= maxSessions) break;
+      if (finished.has(id)) {
+        sessions.delete(id);
+        finished.delete(id);
+      }
+    }
+  }
+
+  async function create(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const format = formatFor(req);
+    const body = req.method === 'POST' ? await readBody(req) : '';
+    if (body === undefined) {
+      send(res, 413, 'text/plain', 'request body too large\n');
+      return;
+    }
+    const parameters = createParameters(url.searchParams, body, req.headers['content-type']);
+    if (typeof parameters === 'string') {
+      send(
+        res,
+        400,
+        CONTENT_TYPES[format],
+        sessionAnswer(format, { success: false, reason: parameters }),
+      );
+      return;
+    }
+    const token = parameters.token ?? '';
+    const refuse = (reason: string) => {
+      log(`refused a Session API request: ${reason}`);
+      send(res, 200, CONTENT_TYPES[format], sessionAnswer(format, { success: false, reason }));
+    };
+    if (token.trim() === '') return refuse('MISSING TOKEN');
+    if (options.token !== undefined && token !== options.token)
+      return refuse('FAILED TO ROUTE TOKEN');
+
+    const rest = { ...parameters };
+    delete rest.token;
+    // GET requests always carry action=create (§6.3 captures); a POST only when its sender put it there.
+    const payload = createSession({
+      kind: 'token',
+      token,
+      parameters: rest,
+      includeAction: req.method === 'GET',
+    });
+    const handle = startSession({
+      startUrl: startUrl(),
+      session: payload,
+      script: options.script,
+      timeoutMs: options.timeoutMs,
+      limits: options.limits,
+      post: options.post,
+      fetch: options.fetch,
+    });
+    remember(handle);
+    log(`session ${handle.sessionId} started: playing it against ${startUrl()}`);
+    void handle.done.then((transcript) => {
+      finished.add(handle.sessionId);
+      options.onSessionEnd?.(transcript);
+    });
+    send(
+      res,
+      200,
+      CONTENT_TYPES[format],
+      sessionAnswer(format, { success: true, token, id: handle.sessionId }),
+    );
+  }
+
+  function signal(req: IncomingMessage, res: ServerResponse, url: URL, id: string): void {
+    const format = formatFor(req);
+    const name = url.searchParams.get('value') ?? '';
+    const handle = sessions.get(id);
+    const queued = name !== '' && handle !== undefined && handle.signal(name);
+    log(`signal "${name}" for session ${id}: ${queued ? 'queued' : 'not found'}`);
+    send(res, 200, CONTENT_TYPES[format], signalAnswer(format, queued ? 'QUEUED' : 'NOTFOUND'));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake-tropo.invalid');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (SESSIONS_PATH.test(path) && (method === 'GET' || method === 'POST')) {
+      await create(req, res, url);
+      return;
+    }
+    const signals = SIGNALS_PATH.exec(path);
+    if (signals && (method === 'GET' || method === 'POST')) {
+      if (method === 'POST') await readBody(req);
+      signal(req, res, url, decodeURIComponent(signals[1] ?? ''));
+      return;
+    }
+    if (method !== 'GET') {
+      sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${method} ${path}` } });
+      return;
+    }
+    const transcript = TRANSCRIPT_PATH.exec(path);
+    if (transcript) {
+      const found = sessions.get(decodeURIComponent(transcript[1] ?? ''));
+      if (!found)
+        return notFound(res, 'no session of that id (finished sessions are kept for a while)');
+      sendJson(res, 200, found.snapshot());
+      return;
+    }
+    if (path === '/sessions' || path === '/sessions/') {
+      sendJson(
+        res,
+        200,
+        [...sessions.values()].map((h) => {
+          const t = h.snapshot();
+          return { id: t.sessionId, outcome: t.outcome, documents: t.documents };
+        }),
+      );
+      return;
+    }
+    if (path === '/') {
+      sendJson(res, 200, { name: 'fake-tropo', startUrl: startUrl(), sessionApi: `${origin}/1.0` });
+      return;
+    }
+    notFound(res, `nothing is served at ${path}`);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message } });
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const origin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    origin,
+    apiUrl: `${origin}/1.0`,
+    transcript: (id) => sessions.get(id)?.snapshot(),
+    finished: (id) => sessions.get(id)?.done,
+    sessionIds: () => [...sessions.keys()],
+    close: () => {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const socket of sockets) socket.destroy();
+        await closed;
+        await Promise.all([...sessions.values()].map((h) => h.done));
+      })();
+      return closing;
+    },
+  };
+}

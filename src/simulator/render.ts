@@ -1,0 +1,132 @@
+/** Turns a transcript into the readable text `tropo-app simulate` and `fake-tropo` print: one line per event, coloured on a terminal, optionally with every HTTP body. */
+import type { Actor, LineLevel, Transcript, TranscriptExchange } from './transcript';
+
+/** How to render. */
+export interface RenderOptions {
+  /** ANSI colours (only when printing to a terminal). */
+  color?: boolean | undefined;
+  /** Print each request and response body under the line that mentions it. */
+  verbose?: boolean | undefined;
+}
+
+const ANSI = {
+  reset: '\u001b[0m',
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  red: '\u001b[31m',
+  green: '\u001b[32m',
+  yellow: '\u001b[33m',
+  magenta: '\u001b[35m',
+  cyan: '\u001b[36m',
+} as const;
+
+type Paint = (style: keyof typeof ANSI, text: string) => string;
+
+const ACTOR_STYLE: Record<Actor, keyof typeof ANSI> = {
+  tropo: 'cyan',
+  caller: 'yellow',
+  app: 'magenta',
+  simulator: 'dim',
+};
+
+const LEVEL_STYLE: Record<LineLevel, keyof typeof ANSI | undefined> = {
+  info: undefined,
+  warning: 'yellow',
+  error: 'red',
+};
+
+/** `[m:ss.s]` for simulated seconds. */
+export function clockOf(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  const rest = (seconds - minutes * 60).toFixed(1).padStart(4, '0');
+  return `[${minutes}:${rest}]`;
+}
+
+const KIND: Record<Transcript['kind'], string> = {
+  voice: 'inbound call',
+  text: 'inbound text',
+  token: 'Session API launch',
+};
+
+function indent(text: string, spaces: number): string {
+  const pad = ' '.repeat(spaces);
+  return text
+    .split('\n')
+    .map((line) => `${pad}${line}`)
+    .join('\n');
+}
+
+function prettyBody(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function exchangeDetails(exchange: TranscriptExchange, paint: Paint): string[] {
+  const out = [
+    paint('dim', indent(`→ POST ${exchange.url}`, 10)),
+    paint('dim', indent(JSON.stringify(exchange.request, null, 2), 12)),
+  ];
+  if (exchange.response) {
+    const { status, contentType, body, durationMs } = exchange.response;
+    out.push(
+      paint(
+        'dim',
+        indent(`← ${status} ${contentType ?? '(no content-type)'} in ${durationMs} ms`, 10),
+      ),
+    );
+    if (body !== '') out.push(paint('dim', indent(prettyBody(body), 12)));
+  }
+  if (exchange.failure) {
+    out.push(paint('red', indent(`✗ ${exchange.failure.kind}: ${exchange.failure.message}`, 10)));
+  }
+  for (const issue of exchange.issues ?? []) {
+    out.push(
+      paint(
+        issue.severity === 'error' ? 'red' : 'yellow',
+        indent(`${issue.severity}: ${issue.path || '(document)'}: ${issue.message}`, 10),
+      ),
+    );
+  }
+  return out;
+}
+
+/** Renders a transcript as text ending with a newline. */
+export function renderTranscript(transcript: Transcript, options: RenderOptions = {}): string {
+  const paint: Paint = options.color
+    ? (style, text) => `${ANSI[style]}${text}${ANSI.reset}`
+    : (_style, text) => text;
+  const out: string[] = [
+    paint(
+      'bold',
+      `Simulated ${KIND[transcript.kind]} ${transcript.sessionId} → ${transcript.startUrl}`,
+    ),
+  ];
+  const detailed = new Set<number>();
+  for (const line of transcript.lines) {
+    const style = LEVEL_STYLE[line.level] ?? ACTOR_STYLE[line.actor];
+    out.push(`${paint('dim', clockOf(line.at))} ${paint(style, line.text)}`);
+    const exchange = line.exchange === undefined ? undefined : transcript.exchanges[line.exchange];
+    if (options.verbose && exchange && !detailed.has(exchange.index)) {
+      detailed.add(exchange.index);
+      out.push(...exchangeDetails(exchange, paint));
+    }
+  }
+  const outcome = transcript.outcome;
+  if (outcome === null) {
+    out.push(paint('dim', '(still running)'));
+  } else {
+    const counts = `${transcript.documents} document${transcript.documents === 1 ? '' : 's'}, ${transcript.results} result${transcript.results === 1 ? '' : 's'}`;
+    const verdict =
+      outcome.status === 'completed'
+        ? paint('green', `OK: the session ended normally (${counts})`)
+        : paint(
+            'red',
+            `FAILED (${outcome.status === 'limit-reached' ? 'limit reached' : 'the app failed'}): ${outcome.reason} (${counts})`,
+          );
+    out.push(verdict);
+  }
+  return `${out.join('\n')}\n`;
+}
