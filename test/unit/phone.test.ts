@@ -1,6 +1,11 @@
 /** Tests phone-number normalisation: the examples operators type, and the NANP fast path against a full libphonenumber parse. */
 import fc from 'fast-check';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import {
+  getCountries,
+  getCountryCallingCode,
+  Metadata,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js';
 import { phoneNumber, toE164 } from '../../src/phone';
 
 /** What a full parse answers, with no fast path. */
@@ -10,6 +15,19 @@ function parsedE164(input: string): string | undefined {
 }
 
 describe('toE164', () => {
+  it('when the library lists the countries of calling code 1, then each takes ten-digit numbers (the fast path rests on it)', () => {
+    const metadata = new Metadata();
+    const nanp = getCountries().filter((c) => getCountryCallingCode(c) === '1');
+    expect(nanp).toContain('US');
+    for (const country of nanp) {
+      metadata.selectNumberingPlan(country);
+      expect({ country, ten: metadata.numberingPlan?.possibleLengths().includes(10) }).toEqual({
+        country,
+        ten: true,
+      });
+    }
+  });
+
   it.each([
     ['+14075551212', '+14075551212'],
     ['14075551212', '+14075551212'],
