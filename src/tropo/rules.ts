@@ -2,7 +2,7 @@
 import { TEXT_NETWORKS, type Channel } from './fields';
 import { formatPath, type Issue, type Segment } from './issues';
 import { hasOwn, isObject } from './json';
-import type { NormalDocument, NormalVerb } from './schema';
+import type { NormalDocument, NormalVerb, VerbName } from './schema';
 import type { AskBody } from './verbs/ask';
 import type { OnBody } from './verbs/on';
 
@@ -364,32 +364,40 @@ const mediaWithoutMms: Rule = ({ verbs, at }) =>
       : [],
   );
 
-/** Every rule, in the order their warnings are listed. */
-const RULES: readonly Rule[] = [
-  redirectAloneAndFirst,
-  verbsAfterEnd,
-  callInInboundSession,
-  voiceOnlyInText,
-  askOverText,
-  anyGrammarOnVoice,
-  askWithoutContinue,
-  askWithoutPrompt,
-  maskTemplateWithoutMask,
-  networkChannelMismatch,
-  mediaWithoutMms,
-  misplacedEvents,
-  duplicateHandlers,
-  handlerDoesNothing,
-  askOutsideConnect,
-  recordSayEvents,
-  signalsNeedTerminator,
+/**
+ * Every rule with the verbs it reads, in the order their warnings are listed. A rule only ever
+ * warns about a document holding one of its verbs, so a document runs just the rules of its verbs
+ * (a reminder's call and say: 2 of 17), which halves the cost of validating an answer.
+ */
+const RULES: readonly (readonly [Rule, readonly VerbName[]])[] = [
+  [redirectAloneAndFirst, ['redirect']],
+  [verbsAfterEnd, ['hangup', 'reject']],
+  [callInInboundSession, ['call']],
+  [voiceOnlyInText, ['record', 'transfer', 'conference']],
+  [askOverText, ['ask']],
+  [anyGrammarOnVoice, ['ask', 'transfer']],
+  [askWithoutContinue, ['ask']],
+  [askWithoutPrompt, ['ask']],
+  [maskTemplateWithoutMask, ['ask']],
+  [networkChannelMismatch, ['call', 'message']],
+  [mediaWithoutMms, ['message']],
+  [misplacedEvents, ['on', 'transfer', 'conference']],
+  [duplicateHandlers, ['on']],
+  [handlerDoesNothing, ['on']],
+  [askOutsideConnect, ['on', 'transfer']],
+  [recordSayEvents, ['record']],
+  [signalsNeedTerminator, ['transfer', 'conference']],
 ];
 
-/** Runs the document-level rules over a valid, normalised document; returns warnings only. */
+/**
+ * Runs the document-level rules over a valid, normalised document; returns warnings only.
+ * `rules: 'all'` runs every rule whatever the verbs, for the test that keeps the table honest.
+ */
 export function checkDocumentRules(
   document: NormalDocument,
   origins: readonly Origin[],
   options: { channel?: Channel | undefined },
+  rules: 'relevant' | 'all' = 'relevant',
 ): Issue[] {
   const ctx: RuleContext = {
     verbs: document.tropo,
@@ -399,5 +407,11 @@ export function checkDocumentRules(
       return origin === undefined ? formatPath(['tropo', index]) : inputPath(origin, segments);
     },
   };
-  return RULES.flatMap((rule) => rule(ctx));
+  const present = new Set<string>();
+  for (const verb of document.tropo) for (const name in verb) present.add(name);
+  const issues: Issue[] = [];
+  for (const [rule, reads] of RULES) {
+    if (rules === 'all' || reads.some((name) => present.has(name))) issues.push(...rule(ctx));
+  }
+  return issues;
 }

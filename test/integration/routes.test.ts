@@ -474,4 +474,23 @@ describe('logs', () => {
     await t.close();
     await withSnoop.close();
   });
+
+  it('when an app logs secrets through ctx.log, then its line carries the session and hides them', async () => {
+    const leaky = defineApp({
+      name: 'leaky',
+      description: 'logs a token it should not',
+      channels: ['voice'],
+      start: (ctx) => {
+        ctx.log.info({ token: 'SECRET-1', launch: { token: 'SECRET-2' } }, 'oops');
+        return [hangup()];
+      },
+    });
+    const t = buildTestApp({}, { registry: new AppRegistry([moduleApp(leaky)]) });
+    await request(t.app).post('/apps/leaky/start').send(fixture('requests/reminder-session.json'));
+    expect(t.rawLogs()).not.toMatch(/SECRET-[12]/);
+    const line = t.logs().find((l) => l.msg === 'oops');
+    expect(line).toMatchObject({ app: 'leaky', token: '[redacted]' });
+    expect(typeof line?.sessionId).toBe('string');
+    await t.close();
+  });
 });

@@ -8,6 +8,7 @@ import {
   validateDocument,
   type Issue,
 } from '../../../src/tropo';
+import { checkDocumentRules } from '../../../src/tropo/rules';
 import { builtVerb, hostilePayload, jsonObjectWithTrickyKeys } from '../../helpers/arbitraries';
 
 const SEED = 20240917;
@@ -24,6 +25,19 @@ function expectWellFormed(outcome: { ok: boolean; issues: Issue[] }): void {
 }
 
 describe('properties', () => {
+  it('when a document runs only the rules of its verbs, then it gets the warnings every rule would give', () => {
+    const channel = fc.constantFrom(undefined, 'VOICE' as const, 'TEXT' as const);
+    fc.assert(
+      fc.property(fc.array(builtVerb, { maxLength: 6 }), channel, (verbs, ch) => {
+        const doc = document(verbs);
+        expect(checkDocumentRules(doc, [], { channel: ch })).toEqual(
+          checkDocumentRules(doc, [], { channel: ch }, 'all'),
+        );
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+
   it('when documents are made by random builder calls, then they validate, are their own normal form, and round-trip through JSON', () => {
     fc.assert(
       fc.property(fc.array(builtVerb, { maxLength: 6 }), (verbs) => {
