@@ -1280,6 +1280,11 @@ class SessionRun {
     const report = (record: ActionRecord): void => {
       run.actions.push({ make: () => record, hide: 'none' });
     };
+    /** A signal cut the recording short: report it and fire the signal's event. */
+    const interrupted = (signal: string, attempt: number) => {
+      report({ verb: 'record', name: body.name, attempts: attempt, disposition: 'EXTERNAL_EVENT' });
+      return event(signal);
+    };
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const items = [
         ...(attempt > 1 ? eventItems(body.say ?? [], 'timeout', attempt - 1) : []),
@@ -1287,15 +1292,7 @@ class SessionRun {
       ];
       for (const item of items) {
         const signal = this.speak(item, allow, verbHides);
-        if (signal) {
-          report({
-            verb: 'record',
-            name: body.name,
-            attempts: attempt,
-            disposition: 'EXTERNAL_EVENT',
-          });
-          return event(signal);
-        }
+        if (signal) return interrupted(signal, attempt);
       }
       if (body.beep !== false) {
         this.line('tropo', 'Beep');
@@ -1305,15 +1302,7 @@ class SessionRun {
         case 'timeout': {
           this.line('caller', `Caller says nothing for ${seconds(timeout)}`);
           const signal = this.spend(timeout, allow);
-          if (signal) {
-            report({
-              verb: 'record',
-              name: body.name,
-              attempts: attempt,
-              disposition: 'EXTERNAL_EVENT',
-            });
-            return event(signal);
-          }
+          if (signal) return interrupted(signal, attempt);
           continue;
         }
         case 'hangup': {
@@ -1329,15 +1318,7 @@ class SessionRun {
           const duration = Math.min(this.script.recordDuration, body.maxTime ?? Infinity);
           this.line('caller', `Caller speaks for ${seconds(duration)}`);
           const signal = this.spend(duration, allow);
-          if (signal) {
-            report({
-              verb: 'record',
-              name: body.name,
-              attempts: attempt,
-              disposition: 'EXTERNAL_EVENT',
-            });
-            return event(signal);
-          }
+          if (signal) return interrupted(signal, attempt);
           const uploaded = this.script.recordOutcome === 'recorded';
           const local = this.fakeRecordingUrl(body.format);
           this.line(

@@ -515,6 +515,33 @@ describe('record, transfer, conference, wait', () => {
     expect(result(app, 1).sessionDuration).toBe(10);
     expect(texts(t)).toContain('Signal "stop" is discarded: the running verb does not allow it');
   });
+  it('when a signal arrives during a recording, then the record reports EXTERNAL_EVENT and the signal handler fires', async () => {
+    const app = fakeApp({
+      '/start': () => ({
+        tropo: [
+          {
+            record: {
+              name: 'memo',
+              url: 'https://example.com/upload',
+              maxTime: 60,
+              allowSignals: 'exit',
+            },
+          },
+          next('exit', '/exited'),
+        ],
+      }),
+      '/exited': () => ({ tropo: [] }),
+    });
+    await run(app, CALL, ['--record-duration', '30'], {
+      signals: [{ name: 'exit', atSeconds: 10 }],
+    });
+    expect(app.calls.map((c) => c.path)).toEqual(['/start', '/exited']);
+    expect(result(app, 1).actions).toMatchObject({
+      name: 'memo',
+      attempts: 1,
+      disposition: 'EXTERNAL_EVENT',
+    });
+  });
 });
 
 describe('before the answer (§9.5)', () => {
