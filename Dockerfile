@@ -28,6 +28,6 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-    CMD ["node", "dist/src/healthcheck.js"]
+    CMD ["node", "dist/src/runtime/healthcheck.js"]
 # node itself is PID 1 (no npm, no shell), so docker stop's SIGTERM reaches the server's drain.
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "dist/src/runtime/main.js"]

@@ -4,10 +4,10 @@
 const path = require('node:path');
 const fs = require('node:fs');
 
-const compiled = path.join(__dirname, '..', 'dist', 'src', 'cli.js');
+const compiled = path.join(__dirname, '..', 'dist', 'src', 'cli', 'index.js');
 if (fs.existsSync(compiled)) {
   require(compiled).main();
 } else {
   require('tsx/cjs');
-  require(path.join(__dirname, '..', 'src', 'cli.ts')).main();
+  require(path.join(__dirname, '..', 'src', 'cli', 'index.ts')).main();
 }

@@ -1,6 +1,6 @@
 /** `POST /api/sessions`: a thin adapter from HTTP to the session launcher. */
 import { Router, type RequestHandler } from 'express';
-import { launchSession } from '../src/launch';
+import { launchSession } from '../src/server/launch';
 
 type LaunchDeps = Parameters<typeof launchSession>[0];
 

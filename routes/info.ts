@@ -1,6 +1,6 @@
 /** Operator-facing routes: liveness, readiness and the list of registered apps. */
 import { Router } from 'express';
-import type { AppRegistry } from '../src/registry';
+import type { AppRegistry } from '../src/server/registry';
 
 /** A readiness probe: ready, or not with the reasons why. */
 export type Readiness = () => { ready: boolean; reasons: string[] };

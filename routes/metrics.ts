@@ -1,6 +1,6 @@
 /** `GET /metrics`: the Prometheus exposition of the server's and the process's metrics. */
 import { Router } from 'express';
-import type { Metrics } from '../src/metrics';
+import type { Metrics } from '../src/server/metrics';
 
 /** The metrics route. */
 export function metricsRoutes(metrics: Metrics): Router {

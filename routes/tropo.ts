@@ -1,7 +1,7 @@
 /** Tropo-facing routes: thin adapters from HTTP to the pipeline (DESIGN §4). */
 import type { IRouter, Request, RequestHandler, Response } from 'express';
-import type { Pipeline, TropoAnswer } from '../src/pipeline';
-import type { AppRegistry } from '../src/registry';
+import type { Pipeline, TropoAnswer } from '../src/server/pipeline';
+import type { AppRegistry } from '../src/server/registry';
 
 /** Content type of every answer to Tropo: without the charset Tropo decodes as Latin-1. */
 export const TROPO_CONTENT_TYPE = 'application/json; charset=utf-8';

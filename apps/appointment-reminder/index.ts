@@ -3,10 +3,22 @@
  * the number and says the message; with `confirm=true` it asks the callee to confirm or cancel.
  */
 import { z } from 'zod';
-import { defineApp, type HandlerContext } from '../../src/define-app';
-import { phoneNumber, telUri } from '../../src/phone';
-import { MAX_SPOKEN_TEXT, plainText, voiceName } from '../../src/text';
-import { ask, call, findAction, hangup, on, say, type Verb } from '../../src/tropo';
+import {
+  ask,
+  call,
+  defineApp,
+  findAction,
+  type HandlerContext,
+  hangup,
+  MAX_SPOKEN_TEXT,
+  on,
+  phoneNumber,
+  plainText,
+  say,
+  telUri,
+  type Verb,
+  voiceName,
+} from '../../src/sdk';
 
 const params = z.object({
   numberToDial: phoneNumber,

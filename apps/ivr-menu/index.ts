@@ -2,8 +2,7 @@
  * An inbound voice example: a small menu that asks for a department by key or by voice, follows
  * the answer with `on` handlers (continue, incomplete, hangup) and reads the result by action name.
  */
-import { defineApp } from '../../src/define-app';
-import { ask, findAction, hangup, on, say } from '../../src/tropo';
+import { ask, defineApp, findAction, hangup, on, say } from '../../src/sdk';
 
 const DEPARTMENTS: Record<string, string> = {
   sales: 'Our sales team is available weekdays from 9 to 5.',

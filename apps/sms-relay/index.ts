@@ -3,10 +3,16 @@
  * text it relays the text to RELAY_TO, prefixed with the sender's number.
  */
 import { z } from 'zod';
-import { defineApp } from '../../src/define-app';
-import { phoneNumber, toE164 } from '../../src/phone';
-import { MAX_SMS_TEXT, plainText } from '../../src/text';
-import { hangup, message, type MessageOptions } from '../../src/tropo';
+import {
+  defineApp,
+  hangup,
+  MAX_SMS_TEXT,
+  message,
+  type MessageOptions,
+  phoneNumber,
+  plainText,
+  toE164,
+} from '../../src/sdk';
 
 const params = z.object({
   numberToDial: phoneNumber,

@@ -1,9 +1,9 @@
-/** Target "ours": the product server, createApp() with its shipped apps, built as src/main.ts builds it. */
+/** Target "ours": the product server, createApp() with its shipped apps, built as src/runtime/main.ts builds it. */
 import { createServer } from 'node:http';
-import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { loadApps } from '../../src/registry';
+import { createApp } from '../../src/server/app';
+import { loadConfig } from '../../src/runtime/config';
+import { createLogger } from '../../src/runtime/logger';
+import { loadApps } from '../../src/server/registry';
 import { createStateStore } from '../../src/state';
 import { standardScenarios } from '../scenarios';
 import type { BenchTarget } from '../target';

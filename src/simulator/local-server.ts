@@ -5,10 +5,10 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../app';
-import { loadConfig, type Config } from '../config';
-import { createLogger, type Logger } from '../logger';
-import { loadApps, type AppRegistry } from '../registry';
+import { createApp } from '../server/app';
+import { loadConfig, type Config } from '../runtime/config';
+import { createLogger, type Logger } from '../runtime/logger';
+import { loadApps, type AppRegistry } from '../server/registry';
 import { createStateStore } from '../state';
 
 /** A server listening on loopback. */

@@ -1,8 +1,8 @@
 /** End to end: apps that fail (invalid documents, hanging, not JSON, non-2xx, loops) as the simulator and the server see them. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defineApp } from '../../src/define-app';
-import { AppRegistry, moduleApp } from '../../src/registry';
+import { defineApp } from '../../src/sdk/define-app';
+import { AppRegistry, moduleApp } from '../../src/server/registry';
 import {
   exitCodeOf,
   parseScriptArgs,

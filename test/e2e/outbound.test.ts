@@ -1,5 +1,5 @@
 /** End to end, the outbound path: the server's POST /api/sessions launches through fake-tropo (TROPO_API_URL), which plays the reminder against the server. */
-import { runCli } from '../../src/cli';
+import { runCli } from '../../src/cli/index';
 import {
   parseScriptArgs,
   startFakeTropo,

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import request from 'supertest';
-import { defineApp, type AppAnswer } from '../../src/define-app';
-import { AppRegistry, moduleApp } from '../../src/registry';
+import { defineApp, type AppAnswer } from '../../src/sdk/define-app';
+import { AppRegistry, moduleApp } from '../../src/server/registry';
 import { hangup, say, validateDocument, type Verb } from '../../src/tropo';
 import { builtVerb } from '../helpers/arbitraries';
 import { fuzz, replayHint } from '../helpers/fuzz-settings';

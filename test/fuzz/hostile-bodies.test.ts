@@ -5,9 +5,9 @@
  */
 import { Agent } from 'node:http';
 import fc from 'fast-check';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { startServer, type RunningServer } from '../../src/main';
+import { loadConfig } from '../../src/runtime/config';
+import { createLogger } from '../../src/runtime/logger';
+import { startServer, type RunningServer } from '../../src/runtime/main';
 import { fuzz, replayHint } from '../helpers/fuzz-settings';
 import {
   allowedFor,

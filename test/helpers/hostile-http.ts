@@ -5,7 +5,7 @@
 import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { errorCatalogue } from '../../src/errors';
+import { errorCatalogue } from '../../src/server/errors';
 import { validateDocument } from '../../src/tropo';
 import { findPlantedSecrets, PLANTED } from './secret-scan';
 import { fixture } from './test-app';

@@ -1,5 +1,5 @@
 /** A CommandIO that records output in memory, for testing CLI commands without a process. */
-import type { CommandIO } from '../../src/commands/types';
+import type { CommandIO } from '../../src/cli/types';
 
 export interface MemoryIO extends CommandIO {
   out: () => string;

@@ -1,6 +1,6 @@
 /** Starts the real server (createApp, the shipped apps, memory state) on 127.0.0.1 port 0 for end-to-end tests, with env overrides and a captured log stream. */
-import { createLogger } from '../../src/logger';
-import type { AppRegistry } from '../../src/registry';
+import { createLogger } from '../../src/runtime/logger';
+import type { AppRegistry } from '../../src/server/registry';
 import { startLocalServer } from '../../src/simulator';
 import { plantedEnv } from './secret-scan';
 import { logCapture } from './test-app';

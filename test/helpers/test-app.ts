@@ -2,10 +2,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
-import { createApp } from '../../src/app';
-import { loadConfig, type Config } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { loadApps, type AppRegistry } from '../../src/registry';
+import { createApp } from '../../src/server/app';
+import { loadConfig, type Config } from '../../src/runtime/config';
+import { createLogger } from '../../src/runtime/logger';
+import { loadApps, type AppRegistry } from '../../src/server/registry';
 import type { SessionApiClient } from '../../src/session-api';
 import { recordForSecretScan } from './secret-scan';
 import { createStateStore, type StateStore } from '../../src/state';

@@ -21,9 +21,9 @@ interface Server {
   exited: Promise<number | null>;
 }
 
-/** Runs `src/main.ts` as `npm start` would (through tsx), on 127.0.0.1 port 0. */
+/** Runs `src/runtime/main.ts` as `npm start` would (through tsx), on 127.0.0.1 port 0. */
 function serve(env: Record<string, string>): Server {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'runtime', 'main.ts')], {
     cwd: root,
     env: {
       ...process.env,

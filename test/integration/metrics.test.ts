@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { defineApp } from '../../src/define-app';
-import { AppRegistry, loadApps, moduleApp } from '../../src/registry';
+import { defineApp } from '../../src/sdk/define-app';
+import { AppRegistry, loadApps, moduleApp } from '../../src/server/registry';
 import { hangup, say } from '../../src/tropo';
 import { buildTestApp, fixture, type TestApp } from '../helpers/test-app';
 

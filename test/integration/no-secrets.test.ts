@@ -4,8 +4,8 @@
  * way; no log line and no error answer may hold any of them.
  */
 import request from 'supertest';
-import { defineApp } from '../../src/define-app';
-import { AppRegistry, loadApps, moduleApp } from '../../src/registry';
+import { defineApp } from '../../src/sdk/define-app';
+import { AppRegistry, loadApps, moduleApp } from '../../src/server/registry';
 import { hangup, on, say, startRecording, type Verb } from '../../src/tropo';
 import {
   expectNoPlantedSecrets,

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { defineApp } from '../../src/define-app';
-import { AppRegistry, moduleApp, staticApp } from '../../src/registry';
+import { defineApp } from '../../src/sdk/define-app';
+import { AppRegistry, moduleApp, staticApp } from '../../src/server/registry';
 import { hangup, say } from '../../src/tropo';
 import { expectGolden } from '../helpers/golden';
 import { buildTestApp, fixture, fixtureText, type TestApp } from '../helpers/test-app';

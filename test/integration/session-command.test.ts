@@ -1,6 +1,6 @@
 /** Tests `tropo-app session create` against a stub Tropo: the id on stdout, Tropo's reason and exit codes on failure, and the token never printed. */
-import { runCli } from '../../src/cli';
-import { createSessionCommand } from '../../src/commands/session';
+import { runCli } from '../../src/cli/index';
+import { createSessionCommand } from '../../src/cli/session';
 import { memoryIO, type MemoryIO } from '../helpers/memory-io';
 import { restBody } from '../helpers/rest-vectors';
 import { refusedBaseUrl, startStubTropo, type StubTropo } from '../helpers/stub-tropo';

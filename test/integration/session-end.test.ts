@@ -1,7 +1,7 @@
 /** Tests that the server forgets a session's state when the session ends, and only then. */
 import request from 'supertest';
-import { defineApp, type JsonValue } from '../../src/define-app';
-import { AppRegistry, loadApps, moduleApp } from '../../src/registry';
+import { defineApp, type JsonValue } from '../../src/sdk/define-app';
+import { AppRegistry, loadApps, moduleApp } from '../../src/server/registry';
 import { createMemoryStore, type StateStore } from '../../src/state';
 import { ask, hangup, on, say } from '../../src/tropo';
 import { buildTestApp, fixture, type TestApp } from '../helpers/test-app';

@@ -4,9 +4,9 @@
  * a JSON answer, and other callers are served meanwhile.
  */
 import { connect, type Socket } from 'node:net';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { startServer, type RunningServer } from '../../src/main';
+import { loadConfig } from '../../src/runtime/config';
+import { createLogger } from '../../src/runtime/logger';
+import { startServer, type RunningServer } from '../../src/runtime/main';
 import { fixtureText, logCapture } from '../helpers/test-app';
 
 const TIMEOUTS = {

@@ -2,7 +2,7 @@
 import { gzipSync } from 'node:zlib';
 import express from 'express';
 import request from 'supertest';
-import { errorHandler, jsonBody } from '../../src/http/body';
+import { errorHandler, jsonBody } from '../../src/server/http/body';
 
 function echoApp() {
   const app = express();

@@ -1,4 +1,4 @@
-import { runCli } from '../../src/cli';
+import { runCli } from '../../src/cli/index';
 import { memoryIO } from '../helpers/memory-io';
 
 describe('tropo-app', () => {

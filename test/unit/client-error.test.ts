@@ -1,4 +1,4 @@
-import { clientErrorCode, rawErrorResponse } from '../../src/http/client-error';
+import { clientErrorCode, rawErrorResponse } from '../../src/server/http/client-error';
 
 describe('answers to requests Node refuses', () => {
   it.each([

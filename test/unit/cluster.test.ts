@@ -3,7 +3,7 @@ import {
   assertStateShared,
   restartBudget,
   workerCount,
-} from '../../src/cluster';
+} from '../../src/runtime/cluster';
 
 describe('workerCount', () => {
   it('when WEB_CONCURRENCY is a number, then that many workers; auto means one per CPU', () => {

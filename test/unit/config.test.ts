@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { CONFIG_KEYS, ConfigError, loadConfig } from '../../src/config';
+import { CONFIG_KEYS, ConfigError, loadConfig } from '../../src/runtime/config';
 
 describe('loadConfig', () => {
   it('when the environment is empty, then the documented defaults apply', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { validate } from 'dockerfile-utils';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/runtime/config';
 import {
   all,
   copyOf,

@@ -4,7 +4,7 @@ import {
   MAX_DOCUMENT_VALUES,
   oversized,
   oversizedBody,
-} from '../../src/document-limits';
+} from '../../src/server/document-limits';
 import { ask, hangup, on, say } from '../../src/tropo';
 
 describe('document limits', () => {

@@ -1,4 +1,4 @@
-import { errorBody, errorCatalogue, ServerError } from '../../src/errors';
+import { errorBody, errorCatalogue, ServerError } from '../../src/server/errors';
 
 describe('the error catalogue', () => {
   it('when listed, then holds exactly the known codes (a new code must be added here on purpose)', () => {

@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { drainable, type Drainable } from '../../src/http/graceful';
+import { drainable, type Drainable } from '../../src/server/http/graceful';
 import { waitFor } from '../helpers/wait-for';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

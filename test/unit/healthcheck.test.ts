@@ -1,6 +1,6 @@
 import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkHealth, healthUrl } from '../../src/healthcheck';
+import { checkHealth, healthUrl } from '../../src/runtime/healthcheck';
 
 async function listen(handler: http.RequestListener): Promise<{ server: Server; url: string }> {
   const server = http.createServer(handler);

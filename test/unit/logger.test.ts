@@ -1,4 +1,4 @@
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/runtime/logger';
 import { logCapture } from '../helpers/test-app';
 
 describe('the logger', () => {

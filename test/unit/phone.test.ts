@@ -6,7 +6,7 @@ import {
   Metadata,
   parsePhoneNumberFromString,
 } from 'libphonenumber-js';
-import { phoneNumber, toE164 } from '../../src/phone';
+import { phoneNumber, toE164 } from '../../src/sdk/phone';
 
 /** What a full parse answers, with no fast path. */
 function parsedE164(input: string): string | undefined {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { createLogger } from '../../src/logger';
-import { guardUnhandledRejections } from '../../src/process-guards';
+import { createLogger } from '../../src/runtime/logger';
+import { guardUnhandledRejections } from '../../src/runtime/process-guards';
 import { logCapture } from '../helpers/test-app';
 
 describe('the unhandled-rejection guard', () => {

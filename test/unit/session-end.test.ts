@@ -4,7 +4,7 @@ import {
   resultEndsSession,
   shouldForgetState,
   type ForgetInput,
-} from '../../src/session-end';
+} from '../../src/server/session-end';
 import {
   ask,
   conference,

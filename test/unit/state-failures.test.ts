@@ -1,4 +1,4 @@
-import { stateFailures } from '../../src/state-failures';
+import { stateFailures } from '../../src/server/state-failures';
 
 describe('stateFailures', () => {
   it('when failures follow each other, then only the first opens an outage', () => {

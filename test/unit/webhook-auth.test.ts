@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { continuationSigner, ipAllowList, keyMatches } from '../../src/webhook-auth';
+import { continuationSigner, ipAllowList, keyMatches } from '../../src/server/webhook-auth';
 
 const SECRET = 'correct-horse-battery-staple';
 

@@ -1,7 +1,7 @@
 /** Tests for `tropo-app simulate` and `tropo-app fake-tropo`: arguments, output forms and exit codes. */
-import { runCli } from '../../../src/cli';
-import { createFakeTropoCommand } from '../../../src/commands/fake-tropo';
-import { parseSignal } from '../../../src/commands/simulate';
+import { runCli } from '../../../src/cli/index';
+import { createFakeTropoCommand } from '../../../src/cli/fake-tropo';
+import { parseSignal } from '../../../src/cli/simulate';
 import { createSessionApiClient } from '../../../src/session-api';
 import type { Transcript } from '../../../src/simulator';
 import { memoryIO } from '../../helpers/memory-io';

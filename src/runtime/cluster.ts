@@ -1,7 +1,7 @@
 /**
  * Several server processes on one machine (WEB_CONCURRENCY): the node:cluster primary that forks the
  * workers, which share its port, restarts those that crash, and stops them all on shutdown.
- * It never listens and installs no signal handler: src/main.ts decides primary or worker and wires
+ * It never listens and installs no signal handler: src/runtime/main.ts decides primary or worker and wires
  * the signals to `Primary.stop`.
  */
 import cluster, { type Worker } from 'node:cluster';
@@ -84,7 +84,7 @@ const KILL_MARGIN_MS = 5_000;
 
 /**
  * Forks `workers` processes, each running this same program (which then takes the worker path of
- * src/main.ts). A worker that dies is replaced, at most `restartLimit` times per window; beyond that
+ * src/runtime/main.ts). A worker that dies is replaced, at most `restartLimit` times per window; beyond that
  * the primary stops the rest and exits 1, so a supervisor sees the crash loop. A worker that exits
  * with code 0 by itself was stopped on purpose (a signal sent to it directly) and is not replaced.
  */

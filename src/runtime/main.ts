@@ -2,16 +2,16 @@
 import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './app';
+import { createApp } from '../server/app';
 import { assertStateShared, startPrimary, workerCount } from './cluster';
 import { loadConfig, loadDotEnv, type Config } from './config';
-import { clientErrorHandler } from './http/client-error';
-import { drainable } from './http/graceful';
+import { clientErrorHandler } from '../server/http/client-error';
+import { drainable } from '../server/http/graceful';
 import { createLogger, type Logger } from './logger';
-import { createMetrics } from './metrics';
+import { createMetrics } from '../server/metrics';
 import { guardUnhandledRejections } from './process-guards';
-import { loadApps } from './registry';
-import { createStateStore, type StateStore } from './state';
+import { loadApps } from '../server/registry';
+import { createStateStore, type StateStore } from '../state';
 
 /** A running server and the way to stop it. */
 export interface RunningServer {

@@ -1,7 +1,7 @@
 /**
  * Protecting the Tropo-facing webhooks, which Tropo itself never signs: a shared key carried as
  * `?key=`, an optional allow list of caller addresses, and continuation URLs bound by an HMAC to
- * the app, handler and session they were issued for. HTTP-free; src/http/webhook-guard.ts adapts it.
+ * the app, handler and session they were issued for. HTTP-free; src/server/http/webhook-guard.ts adapts it.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';

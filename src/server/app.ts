@@ -1,22 +1,22 @@
-/** createApp: builds the Express app from config and dependencies; it never listens (src/main.ts does). */
+/** createApp: builds the Express app from config and dependencies; it never listens (src/runtime/main.ts does). */
 import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config';
 import { errorBody } from './errors';
 import { errorHandler, jsonBody } from './http/body';
 import { requestLog } from './http/request-log';
 import { webhookGuard } from './http/webhook-guard';
-import type { Logger } from './logger';
+import type { Logger } from 'pino';
 import { createMetrics, type Metrics } from './metrics';
 import { createPipeline } from './pipeline';
 import type { AppRegistry } from './registry';
-import { createSessionApiClient, type SessionApiClient } from './session-api';
-import type { StateStore } from './state';
-import { sessionState } from './state';
+import { createSessionApiClient, type SessionApiClient } from '../session-api';
+import type { StateStore } from '../state';
+import { sessionState } from '../state';
 import { continuationSigner, type ContinuationSigner } from './webhook-auth';
-import { apiRoutes } from '../routes/api';
-import { infoRoutes } from '../routes/info';
-import { metricsRoutes } from '../routes/metrics';
-import { TROPO_PATHS, tropoRoutes } from '../routes/tropo';
+import { apiRoutes } from '../../routes/api';
+import { infoRoutes } from '../../routes/info';
+import { metricsRoutes } from '../../routes/metrics';
+import { TROPO_PATHS, tropoRoutes } from '../../routes/tropo';
 
 /** What the app is built from; main.ts makes the real ones, tests their own. */
 export interface AppDeps {

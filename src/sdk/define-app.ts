@@ -1,7 +1,7 @@
 /** The app contract (DESIGN §3): what an app module declares and the context it is handed. */
 import type { z } from 'zod';
-import type { Logger } from './logger';
-import type { Result, Session, Verb } from './tropo';
+import type { Logger } from 'pino';
+import type { Result, Session, Verb } from '../tropo';
 
 /** Channels an app serves. */
 export type AppChannel = 'voice' | 'text';

@@ -1,8 +1,11 @@
-/** Configuration: the only module that reads the environment; parsed once, a bad value names its key. */
+/** Configuration from the environment: the only module that reads it; parsed once, a bad value names its key. */
 import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import type { Config } from '../server/config';
+
+export type { Config } from '../server/config';
 
 const APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -122,45 +125,6 @@ const envSchema = z.object({
 
 /** Keys whose values are secrets: never echoed in an error. */
 const SECRET_KEYS = new Set(['TROPO_TOKEN', 'API_KEY', 'WEBHOOK_SECRET', 'REDIS_URL']);
-
-type Env = z.output<typeof envSchema>;
-
-/** The parsed configuration every other module receives. */
-export interface Config {
-  port: number;
-  host: string;
-  logLevel: Env['LOG_LEVEL'];
-  publicUrl: string | undefined;
-  trustProxy: boolean | number | string;
-  defaultApp: string;
-  defaultTextApp: string;
-  apps: string[] | undefined;
-  appTimeoutMs: number;
-  bodyLimitBytes: number;
-  tropoApiUrl: string;
-  tropoToken: string | undefined;
-  /** `TROPO_TOKEN_<APP>` values by app name (`TROPO_TOKEN_SMS_RELAY` → `sms-relay`). */
-  appTokens: Record<string, string>;
-  apiKey: string | undefined;
-  /** Shared secret Tropo-facing requests carry as `?key=`; also signs continuation URLs. */
-  webhookSecret: string | undefined;
-  /** Addresses/CIDRs allowed to call Tropo-facing routes (client address as TRUST_PROXY resolves it). */
-  webhookAllowIps: string[] | undefined;
-  redisUrl: string | undefined;
-  stateTtlSeconds: number;
-  stateMaxEntries: number;
-  /** Worker processes to run (`auto`: one per CPU); more than one needs `redisUrl`. */
-  webConcurrency: number | 'auto';
-  relayTo: string | undefined;
-  smsFrom: string | undefined;
-  fallback: { voiceMessage: string; voice: string | undefined; textMessage: string | undefined };
-  /** Node's server timeouts: whole headers, whole request, idle keep-alive connection. */
-  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
-  /** How long /readyz answers 503 before the listener stops, so a load balancer can notice. */
-  shutdownDelayMs: number;
-  /** How long shutdown waits for requests in flight before closing their connections. */
-  shutdownTimeoutMs: number;
-}
 
 /** Thrown when the environment holds a bad value; the message names every bad key. */
 export class ConfigError extends Error {

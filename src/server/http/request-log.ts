@@ -1,6 +1,6 @@
 /** One log line per request: method, route, app, status, duration, session id and error code/id — never the URL's query. */
 import type { RequestHandler } from 'express';
-import type { Logger } from '../logger';
+import type { Logger } from 'pino';
 
 /** A finished request as the metrics see it: the route is a pattern, never a URL. */
 export interface FinishedRequest {

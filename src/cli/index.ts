@@ -1,5 +1,5 @@
 /** The `tropo-app` command line: dispatches to one module per sub-command (DESIGN §5). */
-import type { Command, CommandIO } from './commands/types';
+import type { Command, CommandIO } from './types';
 
 /*
  * Sub-commands, loaded on demand so that `validate` never pays for the server's start-up.
@@ -10,29 +10,27 @@ import type { Command, CommandIO } from './commands/types';
 const commands: Record<string, { summary: string; load: () => Command }> = {
   serve: {
     summary: 'run the server (what npm start runs)',
-    load: () => (require('./commands/serve') as typeof import('./commands/serve')).serve,
+    load: () => (require('./serve') as typeof import('./serve')).serve,
   },
   apps: {
     summary: 'list the registered apps',
-    load: () => (require('./commands/apps') as typeof import('./commands/apps')).apps,
+    load: () => (require('./apps') as typeof import('./apps')).apps,
   },
   validate: {
     summary: 'check WebAPI response documents (FILE… or - for stdin)',
-    load: () => (require('./commands/validate') as typeof import('./commands/validate')).validate,
+    load: () => (require('./validate') as typeof import('./validate')).validate,
   },
   session: {
     summary: 'start an outbound session through the Session API: session create --token T [k=v…]',
-    load: () => (require('./commands/session') as typeof import('./commands/session')).session,
+    load: () => (require('./session') as typeof import('./session')).session,
   },
   simulate: {
     summary: 'play one Tropo session against an app and print the transcript (--url or --app)',
-    load: () =>
-      (require('./commands/simulate') as typeof import('./commands/simulate')).simulateCommand,
+    load: () => (require('./simulate') as typeof import('./simulate')).simulateCommand,
   },
   'fake-tropo': {
     summary: 'a local stand-in for Tropo: Session API plus a simulator (--start-url URL)',
-    load: () =>
-      (require('./commands/fake-tropo') as typeof import('./commands/fake-tropo')).fakeTropoCommand,
+    load: () => (require('./fake-tropo') as typeof import('./fake-tropo')).fakeTropoCommand,
   },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */

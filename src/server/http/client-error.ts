@@ -1,7 +1,7 @@
 /** Answers for requests Node's HTTP parser refuses before Express sees them: JSON from the catalogue, then the connection closes. */
 import type { Socket } from 'node:net';
 import { errorBody, errorCatalogue, type ErrorCode } from '../errors';
-import type { Logger } from '../logger';
+import type { Logger } from 'pino';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',

@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCli } from '../../../src/cli';
-import { validate } from '../../../src/commands/validate';
+import { runCli } from '../../../src/cli/index';
+import { validate } from '../../../src/cli/validate';
 import { memoryIO } from '../../helpers/memory-io';
 
 let dir: string;
@@ -152,7 +152,7 @@ describe('tropo-app validate', () => {
 
   it('when run as a program with tsx (npm run cli), then the exit code reaches the shell', async () => {
     const tsx = path.join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
-    const cli = path.join(__dirname, '..', '..', '..', 'src', 'cli.ts');
+    const cli = path.join(__dirname, '..', '..', '..', 'src', 'cli', 'index.ts');
     const exit = (args: string[]) =>
       new Promise<{ code: number; stdout: string }>((resolve) => {
         execFile(tsx, [cli, 'validate', ...args], { timeout: 15000 }, (error, stdout) => {

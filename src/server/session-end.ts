@@ -12,7 +12,7 @@
  * still fires after it, and a handler with `next` still receives a (DISCONNECTED) result, which may
  * need the state. Sessions whose end we cannot see (Tropo never POSTs again) expire with the TTL.
  */
-import type { OnBody, Result, Verb } from './tropo';
+import type { OnBody, Result, Verb } from '../tropo';
 
 /** The handlers a verb declares: a top-level `on`, or the `on` list of a transfer or conference. */
 function handlersOf(verb: Verb): readonly OnBody[] {

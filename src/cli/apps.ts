@@ -1,6 +1,6 @@
 /** `tropo-app apps`: lists the registered apps, their channels and routes. */
-import { loadConfig } from '../config';
-import { loadApps } from '../registry';
+import { loadConfig } from '../runtime/config';
+import { loadApps } from '../server/registry';
 import type { Command } from './types';
 
 /** Prints one line per app (or JSON with --json); exit 1 when an app cannot be loaded. */

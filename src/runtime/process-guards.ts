@@ -1,6 +1,6 @@
 /** Process-wide safety nets for the server: a stray promise rejection is logged instead of ending the process. */
 import type { EventEmitter } from 'node:events';
-import { loggableError } from './loggable-error';
+import { loggableError } from '../server/loggable-error';
 import type { Logger } from './logger';
 
 /**

@@ -9,9 +9,9 @@ export const serve: Command = async (argv, io) => {
     );
     return 2;
   }
-  // Loaded here so other commands never pay for the server's modules; see src/cli.ts on `require`.
+  // Loaded here so other commands never pay for the server's modules; see src/cli/index.ts on `require`.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { main } = require('../main') as typeof import('../main');
+  const { main } = require('../runtime/main') as typeof import('../runtime/main');
   try {
     await main();
   } catch (err) {

@@ -1,8 +1,8 @@
 /** The app registry: finds apps under `apps/` (folders and static `.json` documents) and checks them at start-up. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppChannel, AppDefinition } from './define-app';
-import { validateDocument, type Issue } from './tropo';
+import type { AppChannel, AppDefinition } from '../sdk/define-app';
+import { validateDocument, type Issue } from '../tropo';
 
 const APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -144,7 +144,7 @@ function loadStatic(file: string, name: string): StaticApp {
 }
 
 /** The folder the shipped apps live in, next to `src/` in a checkout and in the compiled output. */
-export const DEFAULT_APPS_DIR = path.join(__dirname, '..', 'apps');
+export const DEFAULT_APPS_DIR = path.join(__dirname, '..', '..', 'apps');
 
 /**
  * Finds every app in `dir`: `<name>/index.(ts|js)` folders and `<name>.json` documents.

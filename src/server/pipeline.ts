@@ -11,14 +11,14 @@ import {
   type HandlerContext,
   type SessionState,
   type StartContext,
-} from './define-app';
+} from '../sdk/define-app';
 import { oversized, oversizedBody } from './document-limits';
 import { errorBody, type ErrorCode, type ErrorIssue } from './errors';
 import { loggableError, toError } from './loggable-error';
-import type { Logger } from './logger';
+import type { Logger } from 'pino';
 import type { AppRegistry, ModuleApp } from './registry';
 import { answerEndsSession, shouldForgetState, type StateUse } from './session-end';
-import { isStateUnavailableError } from './state';
+import { isStateUnavailableError } from '../state';
 import { stateFailures, type StateFailures } from './state-failures';
 import {
   hangup,
@@ -33,7 +33,7 @@ import {
   type Session,
   type SessionKind,
   type Verb,
-} from './tropo';
+} from '../tropo';
 
 /** What the HTTP layer sends back, plus what it logs about the request. */
 export interface TropoAnswer {

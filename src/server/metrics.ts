@@ -7,7 +7,7 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 import type { ErrorCode } from './errors';
 import type { FinishedRequest, RequestObserver } from './http/request-log';
 import type { PipelineObserver } from './pipeline';
-import type { SessionKind } from './tropo';
+import type { SessionKind } from '../tropo';
 
 /** The label for any app name not in the registry (it may be whatever a caller typed). */
 export const UNKNOWN_APP_LABEL = 'unknown';

@@ -6,9 +6,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from './config';
 import { errorBody, type ErrorCode, type ErrorIssue } from './errors';
-import type { Logger } from './logger';
+import type { Logger } from 'pino';
 import type { AppRegistry } from './registry';
-import { SessionApiError, SessionApiRejectedError, type SessionApiClient } from './session-api';
+import { SessionApiError, SessionApiRejectedError, type SessionApiClient } from '../session-api';
 
 /** What the HTTP layer sends back. */
 export interface LaunchAnswer {
