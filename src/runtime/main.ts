@@ -2,7 +2,7 @@
 import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../server/app';
+import { createApp } from './app';
 import { assertStateShared, startPrimary, workerCount } from './cluster';
 import { loadConfig, loadDotEnv, type Config } from './config';
 import { clientErrorHandler } from '../server/http/client-error';

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../server/app';
+import { createApp } from '../runtime/app';
 import { loadConfig, type Config } from '../runtime/config';
 import { createLogger, type Logger } from '../runtime/logger';
 import { loadApps, type AppRegistry } from '../server/registry';
