@@ -40,14 +40,17 @@ export async function startServer(
   options: { connectionsCheckingIntervalMs?: number } = {},
 ): Promise<RunningServer> {
   const registry = loadApps(undefined, config.apps);
+  const metrics = createMetrics({ appNames: registry.list().map((a) => a.name) });
   const state: StateStore = createStateStore({
     ttlSeconds: config.stateTtlSeconds,
     maxEntries: config.stateMaxEntries,
+    maxBytes: config.stateMaxBytes,
+    maxBytesPerSession: config.stateMaxBytesPerSession,
+    onEvict: metrics.stateEvicted,
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     log: logger.child({ component: 'state' }),
   });
   let shuttingDown = false;
-  const metrics = createMetrics({ appNames: registry.list().map((a) => a.name) });
   const app = createApp(config, {
     logger,
     registry,

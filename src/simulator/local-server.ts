@@ -39,6 +39,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const state = createStateStore({
     ttlSeconds: config.stateTtlSeconds,
     maxEntries: config.stateMaxEntries,
+    maxBytes: config.stateMaxBytes,
+    maxBytesPerSession: config.stateMaxBytesPerSession,
   });
   const server: Server = createServer(createApp(config, { logger, registry, state }));
   await new Promise<void>((resolve, reject) => {

@@ -42,6 +42,7 @@ export function buildTestApp(
     createStateStore({
       ttlSeconds: config.stateTtlSeconds,
       maxEntries: 1000,
+      maxBytesPerSession: config.stateMaxBytesPerSession,
       ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
       log: logger.child({ component: 'state' }),
     });
