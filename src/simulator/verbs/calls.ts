@@ -14,7 +14,7 @@ import {
   seconds,
   speakingSeconds,
 } from '../session/common';
-import { type DocumentRun, type Step, type VerbContext, NEXT, event } from './context';
+import { type DocumentRun, type Step, type VerbContext, NEXT, event, interrupted } from './context';
 import { ask } from './speech';
 
 /** The id a result reports for a dialled address (`tel:+14155551212` → `14155551212`). */
@@ -170,10 +170,7 @@ export async function transfer(
   if (outcome !== 'answer') {
     const busy = outcome === 'busy';
     const signal = ctx.spend(busy ? BUSY_SECONDS : timeout, allow);
-    if (signal) {
-      report('EXTERNAL_EVENT', undefined);
-      return event(signal);
-    }
+    if (signal) return interrupted(signal, (disposition) => report(disposition, undefined));
     ctx.line(
       'caller',
       busy ? `${shown} is busy` : `${shown} does not answer within ${seconds(timeout)}`,
@@ -182,10 +179,7 @@ export async function transfer(
     return event('incomplete');
   }
   const ringing = ctx.spend(Math.min(RING_SECONDS, timeout), allow);
-  if (ringing) {
-    report('EXTERNAL_EVENT', undefined);
-    return event(ringing);
-  }
+  if (ringing) return interrupted(ringing, (disposition) => report(disposition, undefined));
   ctx.line('caller', `${shown} answers`);
   let userType: MachineUserType | undefined;
   if (body.machineDetection !== undefined && body.machineDetection !== false) {
@@ -215,8 +209,7 @@ export async function transfer(
   ctx.line('tropo', `The caller and ${shown} are connected`);
   const signal = ctx.spend(ctx.script.transferDuration, allow);
   if (signal) {
-    report('EXTERNAL_EVENT', connectedSince, userType);
-    return event(signal);
+    return interrupted(signal, (disposition) => report(disposition, connectedSince, userType));
   }
   ctx.line('caller', `${shown} hangs up after ${seconds(ctx.script.transferDuration)}`);
   report('SUCCESS', connectedSince, userType);
@@ -267,10 +260,7 @@ export function conference(ctx: VerbContext, body: ConferenceBody, run: Document
     });
   };
   const signal = ctx.spend(ctx.script.conferenceDuration, allow);
-  if (signal) {
-    report('EXTERNAL_EVENT');
-    return event(signal);
-  }
+  if (signal) return interrupted(signal, report);
   ctx.line(
     'caller',
     `Caller hangs up after ${seconds(ctx.script.conferenceDuration)} in the conference`,

@@ -42,6 +42,12 @@ export function event(name: string, error?: string): Step {
   return { kind: 'event', event: name, error };
 }
 
+/** A signal cut a verb short (§4.6): `report` records its EXTERNAL_EVENT action, then the signal's event fires. */
+export function interrupted(signal: string, report: (disposition: 'EXTERNAL_EVENT') => void): Step {
+  report('EXTERNAL_EVENT');
+  return event(signal);
+}
+
 /** An ask's answer: the first text of a text session, or the script's next input. */
 export type NextInput = { kind: 'initial'; text: string } | ScriptedInput;
 

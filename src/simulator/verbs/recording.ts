@@ -9,7 +9,7 @@ import {
   plural,
   seconds,
 } from '../session/common';
-import { type DocumentRun, type Step, type VerbContext, NEXT, event } from './context';
+import { type DocumentRun, type Step, type VerbContext, NEXT, event, interrupted } from './context';
 
 /** `record`: prompts, a beep, then the script's recording outcome, attempt after attempt. */
 export function record(ctx: VerbContext, body: RecordBody, run: DocumentRun): Step {
@@ -27,10 +27,10 @@ export function record(ctx: VerbContext, body: RecordBody, run: DocumentRun): St
     run.actions.push({ make: () => action, hide: 'none' });
   };
   /** A signal cut the recording short: report it and fire the signal's event. */
-  const interrupted = (signal: string, attempt: number): Step => {
-    report({ verb: 'record', name: body.name, attempts: attempt, disposition: 'EXTERNAL_EVENT' });
-    return event(signal);
-  };
+  const cutShort = (signal: string, attempt: number): Step =>
+    interrupted(signal, (disposition) =>
+      report({ verb: 'record', name: body.name, attempts: attempt, disposition }),
+    );
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const items = [
       ...(attempt > 1 ? eventItems(body.say ?? [], 'timeout', attempt - 1) : []),
@@ -38,7 +38,7 @@ export function record(ctx: VerbContext, body: RecordBody, run: DocumentRun): St
     ];
     for (const item of items) {
       const signal = ctx.speak(item, allow, verbHides);
-      if (signal) return interrupted(signal, attempt);
+      if (signal) return cutShort(signal, attempt);
     }
     if (body.beep !== false) {
       ctx.line('tropo', 'Beep');
@@ -48,7 +48,7 @@ export function record(ctx: VerbContext, body: RecordBody, run: DocumentRun): St
       case 'timeout': {
         ctx.line('caller', `Caller says nothing for ${seconds(timeout)}`);
         const signal = ctx.spend(timeout, allow);
-        if (signal) return interrupted(signal, attempt);
+        if (signal) return cutShort(signal, attempt);
         continue;
       }
       case 'hangup': {
@@ -64,7 +64,7 @@ export function record(ctx: VerbContext, body: RecordBody, run: DocumentRun): St
         const duration = Math.min(ctx.script.recordDuration, body.maxTime ?? Infinity);
         ctx.line('caller', `Caller speaks for ${seconds(duration)}`);
         const signal = ctx.spend(duration, allow);
-        if (signal) return interrupted(signal, attempt);
+        if (signal) return cutShort(signal, attempt);
         const uploaded = ctx.script.recordOutcome === 'recorded';
         const local = ctx.fakeRecordingUrl(body.format);
         ctx.line(

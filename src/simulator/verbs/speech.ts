@@ -10,7 +10,15 @@ import {
   plural,
   seconds,
 } from '../session/common';
-import { type DocumentRun, type Hide, type Step, type VerbContext, NEXT, event } from './context';
+import {
+  type DocumentRun,
+  type Hide,
+  type Step,
+  type VerbContext,
+  NEXT,
+  event,
+  interrupted,
+} from './context';
 
 /** `say`: plays each prompt; a signal the prompt allows interrupts it. */
 export function say(ctx: VerbContext, items: readonly SayItem[]): Step {
@@ -57,10 +65,10 @@ export function ask(
   const report = (record: ActionRecord): void => {
     run?.actions.push({ make: () => record, hide });
   };
-  const interrupted = (signal: string, attempt: number): Step => {
-    report({ verb: 'ask', name: body.name, attempts: attempt, disposition: 'EXTERNAL_EVENT' });
-    return event(signal);
-  };
+  const cutShort = (signal: string, attempt: number): Step =>
+    interrupted(signal, (disposition) =>
+      report({ verb: 'ask', name: body.name, attempts: attempt, disposition }),
+    );
   const speak = (items: readonly SayItem[]): string | undefined => {
     for (const item of items) {
       const signal = ctx.speak(item, allow, verbHides, run === null ? ctx.party : undefined);
@@ -73,10 +81,10 @@ export function ask(
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (failed) {
       const signal = speak(eventItems(body.say, failed.kind, failed.attempt));
-      if (signal) return interrupted(signal, attempt - 1);
+      if (signal) return cutShort(signal, attempt - 1);
     }
     const signal = speak(prompts);
-    if (signal) return interrupted(signal, attempt);
+    if (signal) return cutShort(signal, attempt);
     const grammarIndex = ctx.grammarIndex++;
     const input = ctx.nextInput();
     const silence = (): string | undefined => {
@@ -90,7 +98,7 @@ export function ask(
     };
     if (input.kind === 'timeout') {
       const s = silence();
-      if (s) return interrupted(s, attempt);
+      if (s) return cutShort(s, attempt);
       failed = { kind: 'timeout', attempt };
       continue;
     }
@@ -109,7 +117,7 @@ export function ask(
         `${who} ${channel === 'TEXT' ? 'texts' : 'says'} something the grammar does not cover`,
       );
       const s = ctx.spend(RESPONSE_SECONDS, allow);
-      if (s) return interrupted(s, attempt);
+      if (s) return cutShort(s, attempt);
       failed = { kind: 'nomatch', attempt };
       continue;
     }
@@ -125,7 +133,7 @@ export function ask(
       ctx.line('caller', `${who} texts: ${shownInput(input.text)}`);
     }
     const s = ctx.spend(input.kind === 'initial' ? 0 : RESPONSE_SECONDS, allow);
-    if (s) return interrupted(s, attempt);
+    if (s) return cutShort(s, attempt);
     const match = matchGrammar(grammar, heard, {
       mode: body.choices.mode,
       terminator: body.choices.terminator,
@@ -142,7 +150,7 @@ export function ask(
     if (match.reason === 'ignored') {
       ctx.line('tropo', `Tropo does not hear it: ${match.message}`);
       const s2 = ctx.spend(timeout, allow);
-      if (s2) return interrupted(s2, attempt);
+      if (s2) return cutShort(s2, attempt);
       failed = { kind: 'timeout', attempt };
       continue;
     }
