@@ -11,12 +11,30 @@ export async function playSession(run: SessionRun): Promise<Transcript> {
   try {
     await loop(run);
   } catch (error) {
-    // A bug in the engine must still give a transcript that says what happened.
+    // A bug in the engine must still give a transcript that says what happened, and keep where.
     const message = error instanceof Error ? error.message : String(error);
     run.line('simulator', `The simulator failed: ${message}`, 'error');
-    run.finish('app-failed', `the simulator failed: ${message}`);
+    run.finish('app-failed', `the simulator failed: ${message}`, stackOf(error));
   }
   return run.transcript();
+}
+
+/** How many `cause` links of a crash are kept: enough for any real chain, bounded for a cyclic one. */
+const MAX_CAUSES = 5;
+
+/** The stack of `error` followed by those of its causes (`new Error(msg, { cause })`). */
+export function stackOf(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error, depth = 0; depth <= MAX_CAUSES; depth++) {
+    parts.push(
+      current instanceof Error
+        ? (current.stack ?? `${current.name}: ${current.message}`)
+        : String(current),
+    );
+    if (!(current instanceof Error) || current.cause === undefined) break;
+    current = current.cause;
+  }
+  return parts.join('\nCaused by: ');
 }
 
 async function loop(run: SessionRun): Promise<void> {

@@ -144,8 +144,8 @@ export class SessionRun implements VerbContext {
   // ------------------------------------------------------------------------------------------
   // The session as a whole.
 
-  /** Ends the session once (later calls are ignored) with the outcome the transcript reports. */
-  finish(status: OutcomeStatus, reason: string): void {
+  /** Ends the session once (later calls are ignored) with the outcome the transcript reports; `cause` is a crash's stack. */
+  finish(status: OutcomeStatus, reason: string, cause?: string): void {
     if (this.outcome) return;
     this.endRecording('the session ended');
     this.outcome = {
@@ -154,6 +154,7 @@ export class SessionRun implements VerbContext {
       state: this.state === 'NONE' ? null : this.state,
       failures: this.failures.map((f) => this.recorder.redact(f)),
     };
+    if (cause !== undefined) this.outcome.cause = this.recorder.redact(cause);
     this.line(
       'simulator',
       `Session ended after ${seconds(this.t)}: ${reason}`,

@@ -1,6 +1,7 @@
 /** Tests for the engine's execution semantics (§7, §9) against an in-memory app: results, handlers, verbs, failures, limits and redaction. */
 import {
   parseScriptArgs,
+  renderTranscript,
   seededRandomBytes,
   manualClock,
   simulate,
@@ -799,6 +800,24 @@ describe('redaction', () => {
 });
 
 describe('app failures and limits', () => {
+  it('when the simulator itself crashes, then the transcript keeps the stack of the error and of its cause, secrets hidden', async () => {
+    function explodingPost(): Promise<HttpOutcome> {
+      throw new Error(`engine bug near ${TOKEN}`, { cause: new TypeError('inner trouble') });
+    }
+    const t = await run({ post: explodingPost, calls: [] }, LAUNCH);
+    expect(t.outcome).toMatchObject({
+      status: 'app-failed',
+      reason: expect.stringMatching(/^the simulator failed: engine bug near /),
+    });
+    const cause = t.outcome?.cause ?? '';
+    expect(cause).toMatch(/^Error: engine bug near /);
+    // The frame that threw, then the cause with its own stack.
+    expect(cause).toMatch(/\n\s+at \S*explodingPost\b/);
+    expect(cause).toMatch(/\nCaused by: TypeError: inner trouble\n\s+at /);
+    expect(JSON.stringify(t)).not.toContain(TOKEN);
+    expect(renderTranscript(t)).toContain('Caused by: TypeError: inner trouble');
+  });
+
   it('when the first answer is not a valid document, then Tropo never answers and the session failed', async () => {
     const app = fakeApp({ '/start': () => ({ tropo: [{ say: { value: 'x' }, hangup: null }] }) });
     const t = await run(app, CALL);
