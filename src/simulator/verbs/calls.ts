@@ -99,13 +99,14 @@ export function call(ctx: VerbContext, body: CallBody, run: DocumentRun): Step {
   }
 }
 
+/** Machine detection on an answered call: its verdict goes into the document's result. */
 function detectMachine(
   ctx: VerbContext,
   detection: CallBody['machineDetection'],
   hides: boolean,
   run: DocumentRun,
-): MachineUserType | undefined {
-  if (detection === undefined || detection === false) return undefined;
+): void {
+  if (detection === undefined || detection === false) return;
   if (typeof detection === 'object') {
     const text = ctx.suppressing || hides ? SUPPRESSED : detection.introduction;
     ctx.line('tropo', `Tropo says while it listens: ${text}`);
@@ -114,7 +115,6 @@ function detectMachine(
   const userType = ctx.script.userType;
   ctx.line('tropo', `Machine detection: ${userType}`);
   run.userType = userType;
-  return userType;
 }
 
 /** `transfer`: rings the other party, runs its connect handlers, then bridges the legs. */
