@@ -30,6 +30,8 @@ export interface PipelineObserver {
   sessionStarted(app: string, kind: SessionKind): void;
   fallback(app: string | undefined, code: ErrorCode): void;
   validationWarnings(app: string, count: number): void;
+  /** Unknown keys an app answered, left out of the document sent. */
+  unknownKeys(app: string, count: number): void;
 }
 
 /** What the pipeline needs from the rest of the server. */
@@ -60,6 +62,7 @@ const NO_OBSERVER: PipelineObserver = {
   sessionStarted: () => undefined,
   fallback: () => undefined,
   validationWarnings: () => undefined,
+  unknownKeys: () => undefined,
 };
 
 /** Creates the pipeline; fallback documents are built once here. */
@@ -74,6 +77,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     fallbacks,
     state,
     onWarnings: (app, count) => observer.validationWarnings(app, count),
+    onUnknownKeys: (app, count) => observer.unknownKeys(app, count),
   });
 
   function contextFor<P>(

@@ -2,11 +2,12 @@
  * Runs one app function under the deadline, sorts its failures into error codes, and turns what it
  * answered into the body sent to Tropo (bounded, validated, serialised) — or a fallback.
  */
+import type { Logger } from 'pino';
 import { AppInputError, type AppContext } from '../sdk/define-app';
 import type { TropoAnswer } from './answer';
 import { issuesOf } from './answer';
 import type { Config } from './config';
-import { oversized, oversizedBody } from './document-limits';
+import { oversizedBody, plainCopy, type PlainCopy } from './document-limits';
 import type { ErrorCode } from './errors';
 import type { FallbackDetails, FallbackKind, Fallbacks } from './fallbacks';
 import { toError } from './loggable-error';
@@ -19,6 +20,7 @@ import {
   validateDocument,
   type Channel,
   type Result,
+  type Validation,
   type Verb,
 } from '../tropo';
 
@@ -70,6 +72,8 @@ export interface AppRunnerDeps {
   fallbacks: Fallbacks;
   state: StateTracking;
   onWarnings: (app: string, count: number) => void;
+  /** Counts the unknown keys left out of an app's document. */
+  onUnknownKeys: (app: string, count: number) => void;
 }
 
 /** Runs an app function for one turn and answers its document or a fallback. */
@@ -85,6 +89,21 @@ export type RunApp = <C extends AppContext<unknown>>(
 /** Creates the function that runs apps for a pipeline. */
 export function createAppRunner(deps: AppRunnerDeps): RunApp {
   const { config, fallbacks, state } = deps;
+
+  /** One log line for a document's warnings, naming the unknown keys that were not sent. */
+  function reportWarnings(app: string, log: Logger, validation: Validation): void {
+    deps.onWarnings(app, validation.issues.length);
+    const { dropped } = validation;
+    if (dropped.length === 0) {
+      log.warn({ warnings: validation.issues }, 'the app answered a document with warnings');
+      return;
+    }
+    deps.onUnknownKeys(app, dropped.length);
+    log.warn(
+      { warnings: validation.issues, unknownKeys: dropped },
+      'the app answered unknown keys: they were left out of the document sent to Tropo',
+    );
+  }
 
   return async function run(app, fn, ctx, kind, channel, turn) {
     const base = { app: app.name, sessionId: turn.sessionId };
@@ -127,26 +146,29 @@ export function createAppRunner(deps: AppRunnerDeps): RunApp {
       }
       return failed('APP_THREW', { err, ...base });
     }
-    // Whatever the app returned is untrusted from here on: a getter or proxy may throw, and a
-    // huge answer must be refused before validation spends the server's time on it.
+    // Whatever the app returned is untrusted: a getter or proxy may throw or change its answer, and
+    // a huge answer must be refused before validation spends the server's time on it. It is read
+    // once, into plain data; from then on only that copy and the validator's normal form are read.
+    let copied: PlainCopy;
     try {
-      const tooLarge = oversized(verbs);
-      if (tooLarge) {
-        return failed('APP_DOCUMENT_TOO_LARGE', {
-          issues: [{ path: 'tropo', message: tooLarge }],
-          ...base,
-        });
-      }
-      const document = { tropo: verbs };
-      const validation = validateDocument(document, channel ? { channel } : {});
+      copied = plainCopy(verbs);
+    } catch (err) {
+      return failed('APP_INVALID_DOCUMENT', { err, ...base });
+    }
+    if (!copied.ok) {
+      return failed('APP_DOCUMENT_TOO_LARGE', {
+        issues: [{ path: 'tropo', message: copied.tooLarge }],
+        ...base,
+      });
+    }
+    try {
+      const validation = validateDocument({ tropo: copied.value }, channel ? { channel } : {});
       if (!validation.ok || validation.document === undefined) {
         return failed('APP_INVALID_DOCUMENT', { issues: issuesOf(validation.issues), ...base });
       }
-      if (validation.issues.length > 0) {
-        deps.onWarnings(app.name, validation.issues.length);
-        ctx.log.warn({ warnings: validation.issues }, 'the app answered a document with warnings');
-      }
-      const body = serialiseValidated(document as { tropo: Verb[] });
+      if (validation.issues.length > 0) reportWarnings(app.name, ctx.log, validation);
+      // The normal form, never the app's object: unknown keys are not in it.
+      const body = serialiseValidated(validation.document);
       const tooLong = oversizedBody(body);
       if (tooLong) {
         return failed('APP_DOCUMENT_TOO_LARGE', {
