@@ -7,7 +7,6 @@ import type { Config } from './config';
 import {
   AppInputError,
   type AppContext,
-  type AppSettings,
   type HandlerContext,
   type SessionState,
   type StartContext,
@@ -228,7 +227,6 @@ function trackedState(make: () => SessionState, onSuccess: () => void): TrackedS
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { config, registry, logger } = deps;
   const observer = deps.observer ?? NO_OBSERVER;
-  const settings: AppSettings = { relayTo: config.relayTo, smsFrom: config.smsFrom };
   const failures: StateFailures = stateFailures();
 
   const fallbackVerbs: Record<FallbackKind, Verb[]> = {
@@ -422,7 +420,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       get log() {
         return logOf();
       },
-      settings,
+      settings: app.settings,
       next: (handler: string) => {
         if (!handlers || !Object.hasOwn(handlers, handler)) {
           throw new Error(`app "${name}" has no handler "${handler}" for its next URL`);
