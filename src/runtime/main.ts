@@ -33,8 +33,8 @@ const wait = (ms: number) =>
     else resolve();
   });
 
-/** Where to reach a bound address from: the address itself, or loopback when it is every interface. */
-function urlsOf(address: AddressInfo): { bound: string; local: string } {
+/** The URL of a bound address, and where this machine reaches it (loopback when it is every interface). */
+export function listeningUrls(address: AddressInfo): { bound: string; local: string } {
   const hostOf = (a: string) => (a.includes(':') ? `[${a}]` : a);
   const local =
     address.address === '0.0.0.0'
@@ -97,7 +97,7 @@ export async function startServer(
   });
   // The address really bound (PORT=0 picks a port; a host name resolves to one address).
   const address = server.address() as AddressInfo;
-  const { bound, local: url } = urlsOf(address);
+  const { bound, local: url } = listeningUrls(address);
   const hint = bound === url ? '' : `; on this machine: ${url}`;
   logger.info(
     {
