@@ -4,20 +4,14 @@
  */
 import type { Logger } from 'pino';
 import { errorAnswer, issuesOf, type TropoAnswer } from './answer';
-import { appContext, appParameters, appSettings, lazyChild, withoutSecrets } from './app-context';
+import { appContext, appParameters, lazyChild, withoutSecrets } from './app-context';
 import type { Config } from './config';
 import type { ErrorCode } from './errors';
 import { createFallbacks, fallbackKindFor, validationChannel } from './fallbacks';
 import type { AppRegistry, ModuleApp } from './registry';
 import { createAppRunner } from './run-app';
 import { createStateTracking, type TrackedState } from './tracked-state';
-import type {
-  AppContext,
-  AppSettings,
-  HandlerContext,
-  SessionState,
-  StartContext,
-} from '../sdk/define-app';
+import type { AppContext, HandlerContext, SessionState, StartContext } from '../sdk/define-app';
 import { parseResult, parseSession, type SessionKind } from '../tropo';
 
 export type { TropoAnswer } from './answer';
@@ -69,7 +63,6 @@ const NO_OBSERVER: PipelineObserver = {
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { config, registry, logger } = deps;
   const observer = deps.observer ?? NO_OBSERVER;
-  const settings: AppSettings = appSettings(config);
   const state = createStateTracking(deps.stateFor, logger);
   const fallbacks = createFallbacks(config.fallback, (app, code) => observer.fallback(app, code));
   const run = createAppRunner({
@@ -89,7 +82,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const ctx = appContext<P>(app, {
       sessionId,
       state: tracked.view,
-      settings,
       logOf,
       nextUrl: deps.nextUrl,
     });
