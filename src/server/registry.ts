@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppChannel, AppDefinition } from '../sdk/define-app';
 import { validateDocument, type Issue } from '../tropo';
-
-const APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+import { APP_NAME_PATTERN } from './app-name';
 
 /** An app module registered with the server. */
 export interface ModuleApp {
@@ -81,7 +80,8 @@ export function moduleApp<P>(typed: AppDefinition<P>, source = typed.name): Modu
   // The pipeline hands `start` only params produced by this app's own schema, so erasing P is sound.
   const definition = typed as unknown as AppDefinition<unknown>;
   const problems: string[] = [];
-  if (!APP_NAME.test(definition.name)) problems.push(`name "${definition.name}" is not URL-safe`);
+  if (!APP_NAME_PATTERN.test(definition.name))
+    problems.push(`name "${definition.name}" is not URL-safe`);
   if (typeof definition.start !== 'function') problems.push('start is not a function');
   if (definition.channels.length === 0) problems.push('channels is empty');
   if (problems.length > 0) throw new AppLoadError(source, problems);
@@ -96,7 +96,8 @@ export function moduleApp<P>(typed: AppDefinition<P>, source = typed.name): Modu
 
 /** Registers a static document, validating it now so a broken one stops start-up. */
 export function staticApp(name: string, document: unknown, source = `${name}.json`): StaticApp {
-  if (!APP_NAME.test(name)) throw new AppLoadError(source, [`name "${name}" is not URL-safe`]);
+  if (!APP_NAME_PATTERN.test(name))
+    throw new AppLoadError(source, [`name "${name}" is not URL-safe`]);
   const validation = validateDocument(document);
   if (!validation.ok) throw new AppLoadError(source, formatIssues(validation.issues));
   return {
