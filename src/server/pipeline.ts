@@ -305,7 +305,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       .stateFor(sessionId)
       .delete()
       .then(stateWorked, (err: unknown) => {
-        const detail = err instanceof Error ? err : new Error(String(err));
+        const detail = toError(err);
         const message = 'could not delete the state of an ended session (it expires with its TTL)';
         if (!isStateUnavailableError(err)) {
           logOf().warn({ err: detail }, message);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AppChannel, AppDefinition } from '../sdk/define-app';
 import { validateDocument, type Issue } from '../tropo';
 import { APP_NAME_PATTERN } from './app-name';
+import { toError } from './loggable-error';
 
 /** An app module registered with the server. */
 export interface ModuleApp {
@@ -31,8 +32,9 @@ export class AppLoadError extends Error {
   constructor(
     readonly source: string,
     problems: readonly string[],
+    options?: ErrorOptions,
   ) {
-    super(`Cannot load app ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`Cannot load app ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
     this.name = 'AppLoadError';
   }
 }
@@ -118,8 +120,14 @@ function isDefinition(value: unknown): value is AppDefinition<unknown> {
 
 function loadModule(file: string, folderName: string): ModuleApp {
   // `require`, not `import()`: apps are CommonJS here, and ts-jest cannot run a native import().
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exported = require(file) as { default?: unknown };
+  let exported: { default?: unknown };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    exported = require(file) as { default?: unknown };
+  } catch (err) {
+    // The app's own error is the cause, so its stack says which line of the app threw.
+    throw new AppLoadError(file, [`throws when loaded: ${toError(err).message}`], { cause: err });
+  }
   const definition = exported.default;
   if (!isDefinition(definition)) {
     throw new AppLoadError(file, ['the default export is not made by defineApp']);
@@ -137,9 +145,7 @@ function loadStatic(file: string, name: string): StaticApp {
   try {
     document = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new AppLoadError(file, [
-      `not readable JSON: ${err instanceof Error ? err.message : String(err)}`,
-    ]);
+    throw new AppLoadError(file, [`not readable JSON: ${toError(err).message}`], { cause: err });
   }
   return staticApp(name, document, file);
 }

@@ -1,4 +1,6 @@
 /** The in-memory state store: the default for one process, bounded in entries, expired entries swept. */
+// A leaf module (no imports of its own): the one safe conversion of a thrown value, shared with the server.
+import { toError } from '../server/loggable-error';
 import type { StateStore, StoreHealth } from './store';
 import {
   DEFAULT_TTL_SECONDS,
@@ -42,7 +44,7 @@ function settle<T>(operation: () => T): Promise<T> {
   try {
     return Promise.resolve(operation());
   } catch (err) {
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    return Promise.reject(toError(err));
   }
 }
 
