@@ -7,6 +7,10 @@ import { waitFor } from '../../helpers/wait-for';
 const root = path.join(__dirname, '..', '..', '..');
 const bin = path.join(root, 'bin', 'tropo-app.js');
 
+// Each test starts tsx cold, which on a loaded machine can take many seconds: these limits only
+// guard against a hang.
+jest.setTimeout(60_000);
+
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
@@ -92,5 +96,5 @@ describe('bin/tropo-app.js', () => {
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
-  }, 40_000);
+  });
 });
