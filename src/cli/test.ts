@@ -7,8 +7,12 @@ import {
   type LocalServer,
   type LocalServerOptions,
 } from '../simulator';
+import type { AppRegistry } from '../server/registry';
 import {
   applySnapshots,
+  coverageOf,
+  formatCoverage,
+  type DeclaredHandlers,
   findScenarioFiles,
   junitXml,
   loadAll,
@@ -23,6 +27,8 @@ const USAGE = `usage: tropo-app test [PATH…] [options]
 Runs the scenarios in *.scenario.yaml (or .json) files under PATH (default scenarios/): each
 plays one session against an app and checks what its "expect" says must happen.
 
+  --coverage       per app: handlers declared vs reached, the events that led to each, the
+                   verbs answered, and the handlers no scenario reached
   --junit FILE     also write a JUnit XML report to FILE
   --update         write each file's normalised transcripts to FILE.snap beside it; later runs
                    fail when a transcript differs from its snapshot
@@ -39,6 +45,16 @@ export interface TestCommandDeps {
   localServer?: Omit<LocalServerOptions, 'env'>;
 }
 
+/** The handlers each registered app declares: `start`, then its `on` handlers. */
+export function declaredHandlers(registry: AppRegistry): DeclaredHandlers {
+  const out = new Map<string, string[]>();
+  for (const app of registry.list()) {
+    const module = registry.module(app.name);
+    out.set(app.name, ['start', ...Object.keys(module?.definition.on ?? {})]);
+  }
+  return out;
+}
+
 /** Builds the `test` command; `testCommand` below is the one the CLI runs. */
 export function createTestCommand(deps: TestCommandDeps = {}): Command {
   return async (argv, io) => {
@@ -49,6 +65,7 @@ export function createTestCommand(deps: TestCommandDeps = {}): Command {
         options: {
           junit: { type: 'string' },
           update: { type: 'boolean' },
+          coverage: { type: 'boolean' },
           'timeout-ms': { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
@@ -96,6 +113,7 @@ export function createTestCommand(deps: TestCommandDeps = {}): Command {
         return 2;
       }
     }
+    const declared = server ? declaredHandlers(server.registry) : new Map<string, string[]>();
     let results;
     try {
       const running = server;
@@ -115,6 +133,7 @@ export function createTestCommand(deps: TestCommandDeps = {}): Command {
     const failed = results.filter((r) => r.unmet).length + bad.length;
     const passed = results.length - results.filter((r) => r.unmet).length;
     if (v.junit !== undefined) writeFileSync(v.junit, junitXml(results));
+    if (v.coverage) io.stdout(formatCoverage(coverageOf(results, declared)));
     io.stdout(`${passed} passed, ${failed} failed\n`);
     return failed === 0 ? 0 : 1;
   };

@@ -22,3 +22,12 @@ export {
   resultLines,
   snapshotPath,
 } from './report';
+export {
+  coverageOf,
+  edgesOf,
+  formatCoverage,
+  handlerOf,
+  type AppCoverage,
+  type DeclaredHandlers,
+  type ObservedEdge,
+} from './coverage';
