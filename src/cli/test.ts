@@ -19,8 +19,11 @@ import {
   resultLines,
   runAll,
   ScenarioFileError,
+  type BadFile,
+  type LoadedScenario,
+  type ScenarioResult,
 } from '../simulator/scenarios';
-import type { Command } from './types';
+import type { Command, CommandIO } from './types';
 
 const USAGE = `usage: tropo-app test [PATH…] [options]
 
@@ -53,6 +56,64 @@ export function declaredHandlers(registry: AppRegistry): DeclaredHandlers {
     out.set(app.name, ['start', ...Object.keys(module?.definition.on ?? {})]);
   }
   return out;
+}
+
+/** What playing scenario files gave. */
+export interface Played {
+  results: ScenarioResult[];
+  bad: BadFile[];
+  declared: DeclaredHandlers;
+}
+
+/**
+ * Finds, loads and plays the scenarios under `paths` (default scenarios/) that `wanted` keeps, with
+ * one in-process server for those naming an app; resolves to an exit code on a usage problem.
+ */
+export async function playScenarioFiles(
+  command: string,
+  paths: readonly string[],
+  io: CommandIO,
+  deps: TestCommandDeps,
+  timeout: string | undefined,
+  wanted: (scenario: LoadedScenario) => boolean,
+): Promise<Played | number> {
+  let files: string[];
+  try {
+    files = findScenarioFiles(paths.length > 0 ? paths : ['scenarios']);
+  } catch (error) {
+    if (!(error instanceof ScenarioFileError)) throw error;
+    io.stderr(`tropo-app ${command}: ${error.message}\n`);
+    return 2;
+  }
+  if (files.length === 0) {
+    io.stderr(`tropo-app ${command}: no *.scenario.yaml files found\n`);
+    return 2;
+  }
+  const loaded = loadAll(files);
+  const scenarios = loaded.scenarios.filter(wanted);
+  let server: LocalServer | undefined;
+  if (scenarios.some((l) => l.scenario.app !== undefined)) {
+    try {
+      server = await startLocalServer({ captureLogs: true, ...deps.localServer, env: io.env });
+    } catch (error) {
+      io.stderr(
+        `tropo-app ${command}: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      return 2;
+    }
+  }
+  const declared = server ? declaredHandlers(server.registry) : new Map<string, string[]>();
+  try {
+    const running = server;
+    const results = await runAll(scenarios, {
+      appUrl: (name) => (running ? appStartUrl(running.origin, running.registry, name) : undefined),
+      appLogs: running?.drainLogs,
+      timeoutMs: timeout === undefined ? undefined : Number(timeout),
+    });
+    return { results, bad: loaded.bad, declared };
+  } finally {
+    await server?.close();
+  }
 }
 
 /** Builds the `test` command; `testCommand` below is the one the CLI runs. */
@@ -90,42 +151,16 @@ export function createTestCommand(deps: TestCommandDeps = {}): Command {
       );
       return 2;
     }
-    let files: string[];
-    try {
-      files = findScenarioFiles(parsed.positionals.length > 0 ? parsed.positionals : ['scenarios']);
-    } catch (error) {
-      if (!(error instanceof ScenarioFileError)) throw error;
-      io.stderr(`tropo-app test: ${error.message}\n`);
-      return 2;
-    }
-    if (files.length === 0) {
-      io.stderr('tropo-app test: no *.scenario.yaml files found\n');
-      return 2;
-    }
-    const { scenarios, bad } = loadAll(files);
-
-    let server: LocalServer | undefined;
-    if (scenarios.some((l) => l.scenario.app !== undefined)) {
-      try {
-        server = await startLocalServer({ captureLogs: true, ...deps.localServer, env: io.env });
-      } catch (error) {
-        io.stderr(`tropo-app test: ${error instanceof Error ? error.message : String(error)}\n`);
-        return 2;
-      }
-    }
-    const declared = server ? declaredHandlers(server.registry) : new Map<string, string[]>();
-    let results;
-    try {
-      const running = server;
-      results = await runAll(scenarios, {
-        appUrl: (name) =>
-          running ? appStartUrl(running.origin, running.registry, name) : undefined,
-        appLogs: running?.drainLogs,
-        timeoutMs: timeout === undefined ? undefined : Number(timeout),
-      });
-    } finally {
-      await server?.close();
-    }
+    const played = await playScenarioFiles(
+      'test',
+      parsed.positionals,
+      io,
+      deps,
+      timeout,
+      () => true,
+    );
+    if (typeof played === 'number') return played;
+    const { results, bad, declared } = played;
     applySnapshots(results, v.update === true);
 
     for (const file of bad) io.stdout(`FAIL ${file.message}\n`);

@@ -31,3 +31,4 @@ export {
   type DeclaredHandlers,
   type ObservedEdge,
 } from './coverage';
+export { htmlOf, mermaidOf, svgOf } from './graph';

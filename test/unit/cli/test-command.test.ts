@@ -2,6 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createGraphCommand } from '../../../src/cli/graph';
 import { createTestCommand } from '../../../src/cli/test';
 import { defineApp } from '../../../src/sdk/define-app';
 import { AppRegistry, moduleApp } from '../../../src/server/registry';
@@ -160,5 +161,51 @@ describe('tropo-app test', () => {
     const io = memoryIO();
     await expect(run([dir], io)).resolves.toBe(2);
     expect(io.err()).toContain('no *.scenario.yaml files found');
+  });
+});
+
+describe('tropo-app test --coverage and tropo-app graph', () => {
+  const graphRegistry = new AppRegistry([
+    moduleApp(
+      defineApp({
+        name: 'two-ways',
+        description: 'asks for a key; one handler no scenario reaches',
+        channels: ['voice'],
+        start: (ctx) => [
+          ask({ name: 'k', choices: { value: '[1 DIGIT]' }, say: 'Press a key.', timeout: 2 }),
+          on({ event: 'continue', next: ctx.next('got') }),
+          on({ event: 'incomplete', next: ctx.next('missed') }),
+        ],
+        on: { got: () => [say('Thank you.'), hangup()], missed: () => [hangup()] },
+      }),
+    ),
+  ]);
+  const scenario = 'name: presses\napp: two-ways\ninputs: ["1"]\nexpect: {handlers: [got]}\n';
+
+  it('when a handler is never reached, then --coverage names it, with the events and verbs of the others', async () => {
+    file('c.scenario.yaml', scenario);
+    const io = memoryIO();
+    const command = createTestCommand({ localServer: { registry: graphRegistry } });
+    await expect(command([dir, '--coverage'], io)).resolves.toBe(0);
+    expect(io.out()).toContain('two-ways: 2/3 handlers reached (1 scenario)');
+    expect(io.out()).toMatch(/got +after continue; answered say, hangup/);
+    expect(io.out()).toMatch(/missed +NOT REACHED/);
+    expect(io.out()).toContain('unreached: missed');
+  });
+
+  it('when graphed, then Mermaid text with the observed edges and an HTML page with an SVG, unreached dashed', async () => {
+    file('c.scenario.yaml', scenario);
+    const out = path.join(dir, 'flow.html');
+    const io = memoryIO();
+    const graph = createGraphCommand({ localServer: { registry: graphRegistry } });
+    await expect(graph(['two-ways', dir, '--out', out], io)).resolves.toBe(0);
+    expect(io.out()).toMatch(/^flowchart TD$/m);
+    expect(io.out()).toMatch(/n0 -->\|session\| n1/);
+    expect(io.out()).toMatch(/n1 -->\|continue\| n2/);
+    expect(io.out()).toContain('missed (not reached)');
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('stroke-dasharray');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 });
