@@ -103,12 +103,14 @@ export function checkExpectations(s: Scenario, t: Transcript): Unmet | null {
         }
       }
       if (!found) {
-        const rest = said.slice(at).map((x) => x.value);
+        // What was said after the previous expected phrase, and the transcript where it ends.
+        const rest = said.slice(i === 0 ? 0 : at + 1).map((x) => x.value);
+        const where = i === 0 ? 'said' : `said after ${JSON.stringify(e.says[i - 1])}`;
         return {
           key: `expect.says[${i}]`,
           expected: JSON.stringify(want),
-          actual: `said after that: ${quote(rest)}`,
-          line: said[at]?.line ?? last,
+          actual: `${where}: ${quote(rest)}`,
+          line: said[said.length - 1]?.line ?? last,
         };
       }
     }
