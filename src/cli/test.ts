@@ -167,7 +167,7 @@ export function createTestCommand(deps: TestCommandDeps = {}): Command {
     for (const result of results) io.stdout(`${resultLines(result).join('\n')}\n`);
     const failed = results.filter((r) => r.unmet).length + bad.length;
     const passed = results.length - results.filter((r) => r.unmet).length;
-    if (v.junit !== undefined) writeFileSync(v.junit, junitXml(results));
+    if (v.junit !== undefined) writeFileSync(v.junit, junitXml(results, bad));
     if (v.coverage) io.stdout(formatCoverage(coverageOf(results, declared)));
     io.stdout(`${passed} passed, ${failed} failed\n`);
     return failed === 0 ? 0 : 1;

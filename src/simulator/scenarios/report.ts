@@ -57,8 +57,12 @@ function xml(text: string): string {
 }
 
 /** A JUnit XML report: one testcase per scenario, classname its file. */
-export function junitXml(results: readonly ScenarioResult[]): string {
-  const failures = results.filter((r) => r.unmet).length;
+export function junitXml(
+  results: readonly ScenarioResult[],
+  bad: readonly { file: string; message: string }[] = [],
+): string {
+  const failures = results.filter((r) => r.unmet).length + bad.length;
+  const tests = results.length + bad.length;
   const seconds = (ms: number): string => (ms / 1000).toFixed(3);
   const total = results.reduce((n, r) => n + r.durationMs, 0);
   const cases = results.map((r) => {
@@ -67,10 +71,16 @@ export function junitXml(results: readonly ScenarioResult[]): string {
     const message = `${r.unmet.key}: expected ${r.unmet.expected}, got ${r.unmet.actual}`;
     return `${head}>\n      <failure message="${xml(message)}">${xml(failureDetails(r).join('\n'))}</failure>\n    </testcase>`;
   });
+  // A file that could not be read is a failed case of its own, so CI shows it.
+  for (const b of bad) {
+    cases.push(
+      `    <testcase classname="${xml(b.file)}" name="(scenario file)" time="0.000">\n      <failure message="${xml(b.message)}"/>\n    </testcase>`,
+    );
+  }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites tests="${results.length}" failures="${failures}" time="${seconds(total)}">`,
-    `  <testsuite name="tropo-app test" tests="${results.length}" failures="${failures}" time="${seconds(total)}">`,
+    `<testsuites tests="${tests}" failures="${failures}" time="${seconds(total)}">`,
+    `  <testsuite name="tropo-app test" tests="${tests}" failures="${failures}" time="${seconds(total)}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

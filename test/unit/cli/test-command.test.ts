@@ -124,9 +124,11 @@ describe('tropo-app test', () => {
     file('good.scenario.yaml', GOOD);
     file('bad.scenario.yaml', 'name: x\napp: menu\nexpect: {ends: nowhere}\n');
     const io = memoryIO();
-    await expect(run([dir], io)).resolves.toBe(1);
+    const report = path.join(dir, 'junit.xml');
+    await expect(run([dir, '--junit', report], io)).resolves.toBe(1);
     expect(io.out()).toMatch(/^FAIL .*bad\.scenario\.yaml:3: expect\.ends: /m);
     expect(io.out()).toContain('1 passed, 1 failed');
+    expect(readFileSync(report, 'utf8')).toContain('<testsuites tests="2" failures="1"');
   });
 
   it('when --junit is given, then a JUnit report lists each scenario and its failure', async () => {
