@@ -28,6 +28,14 @@ const commands: Record<string, { summary: string; load: () => Command }> = {
     summary: 'play one Tropo session against an app and print the transcript (--url or --app)',
     load: () => (require('./simulate') as typeof import('./simulate')).simulateCommand,
   },
+  test: {
+    summary: 'run scenario files (*.scenario.yaml, default scenarios/) and check what they expect',
+    load: () => (require('./test') as typeof import('./test')).testCommand,
+  },
+  graph: {
+    summary: "draw an app's call flow as its scenarios observed it (Mermaid text and HTML)",
+    load: () => (require('./graph') as typeof import('./graph')).graphCommand,
+  },
   'fake-tropo': {
     summary: 'a local stand-in for Tropo: Session API plus a simulator (--start-url URL)',
     load: () => (require('./fake-tropo') as typeof import('./fake-tropo')).fakeTropoCommand,

@@ -2,7 +2,6 @@
 import { parseArgs } from 'node:util';
 import {
   appStartUrl,
-  exitCodeOf,
   isScriptError,
   isSessionSpecError,
   parseScriptArgs,
@@ -11,10 +10,12 @@ import {
   startLocalServer,
   type CallerScript,
   type LocalServer,
+  type LocalServerOptions,
   type PostJson,
   type ScheduledSignal,
   type SessionSpec,
   type Transcript,
+  verdictOf,
 } from '../simulator';
 import type { Command, CommandIO } from './types';
 
@@ -45,13 +46,18 @@ What the people on the line do:
 
 Output and limits:
   --json                 print the transcript as JSON
-  --verbose              show every request and response body
+  --verbose              show every request and response body (redacted)
+  --raw                  show each answer exactly as the app sent it (also in --verbose, --json)
+  --strict               warnings fail the session too
   --color, --no-color    force colours on or off (default: on for a terminal, unless NO_COLOR)
   --timeout-ms N         how long to wait for each answer of the app (default 10000)
   --max-documents N      stop a session after this many documents (default 50)
 
-Exit status: 0 the session ended normally; 1 the app failed (no answer in time, non-2xx, not
-JSON, invalid document) or a limit stopped the session; 2 usage error.
+With --app, the server's log lines at warn and above appear in the transcript where they happened.
+
+Exit status: 0 the session ended normally; 1 the app failed (the server's fallback document or a
+logged error, no answer in time, non-2xx, not JSON, invalid document), a limit stopped the
+session, or (--strict) there were warnings; a FAILED: line says why; 2 usage error.
 `;
 
 const DEFAULT_FROM = '+14155550100';
@@ -61,6 +67,8 @@ const PLACEHOLDER_TOKEN = 'simulated-session-api-token';
 /** What the command needs from outside besides its IO; tests inject a poster. */
 export interface SimulateCommandDeps {
   post?: PostJson;
+  /** What the in-process server of `--app` is built from besides the environment (tests: a registry). */
+  localServer?: Omit<LocalServerOptions, 'env'>;
 }
 
 class UsageError extends Error {}
@@ -100,6 +108,8 @@ interface Parsed {
   signals: ScheduledSignal[];
   json: boolean;
   verbose: boolean;
+  raw: boolean;
+  strict: boolean;
   color: boolean;
   timeoutMs: number;
   maxDocuments: number;
@@ -128,6 +138,8 @@ function parse(argv: string[], io: CommandIO): Parsed | 'help' {
         signal: { type: 'string', multiple: true },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
+        raw: { type: 'boolean' },
+        strict: { type: 'boolean' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         'timeout-ms': { type: 'string' },
@@ -173,6 +185,8 @@ function parse(argv: string[], io: CommandIO): Parsed | 'help' {
     signals: (v.signal ?? []).map(parseSignal),
     json: v.json === true,
     verbose: v.verbose === true,
+    raw: v.raw === true,
+    strict: v.strict === true,
     color: v['no-color'] === true ? false : wantsColor,
     timeoutMs: positiveInteger('--timeout-ms', v['timeout-ms'], 10_000),
     maxDocuments: positiveInteger('--max-documents', v['max-documents'], 50),
@@ -202,7 +216,7 @@ export function createSimulateCommand(deps: SimulateCommandDeps = {}): Command {
     let startUrl = options.url ?? '';
     if (options.app !== undefined) {
       try {
-        server = await startLocalServer({ env: io.env });
+        server = await startLocalServer({ captureLogs: true, ...deps.localServer, env: io.env });
       } catch (error) {
         io.stderr(
           `tropo-app simulate: ${error instanceof Error ? error.message : String(error)}\n`,
@@ -230,6 +244,8 @@ export function createSimulateCommand(deps: SimulateCommandDeps = {}): Command {
         timeoutMs: options.timeoutMs,
         limits: { maxDocuments: options.maxDocuments },
         post: deps.post,
+        appLogs: server?.drainLogs,
+        keepRaw: options.raw,
       });
     } catch (error) {
       if (isSessionSpecError(error)) return usageError(error.message);
@@ -240,9 +256,17 @@ export function createSimulateCommand(deps: SimulateCommandDeps = {}): Command {
     io.stdout(
       options.json
         ? `${JSON.stringify(transcript, null, 2)}\n`
-        : renderTranscript(transcript, { color: options.color, verbose: options.verbose }),
+        : renderTranscript(transcript, {
+            color: options.color,
+            verbose: options.verbose,
+            raw: options.raw,
+            strict: options.strict,
+          }),
     );
-    return exitCodeOf(transcript);
+    const verdict = verdictOf(transcript, { strict: options.strict });
+    // JSON output carries the outcome; the reason still goes to stderr so a script's log shows it.
+    if (!verdict.ok && options.json) io.stderr(`FAILED: ${verdict.reason}\n`);
+    return verdict.ok ? 0 : 1;
   };
 }
 

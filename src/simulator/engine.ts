@@ -31,6 +31,7 @@ export { displayAddress, signalAllowed, speakingSeconds } from './session/common
 export {
   DEFAULT_LIMITS,
   DEFAULT_TIMEOUT_MS,
+  type AppLogLine,
   type EngineOptions,
   type ScheduledSignal,
   type SessionHandle,

@@ -22,6 +22,8 @@ export interface HttpAnswer {
   /** True when the body was longer than the limit and was cut. */
   truncated: boolean;
   durationMs: number;
+  /** The `x-error-id` header: set when our server answered with its fallback document. */
+  errorId?: string | null | undefined;
 }
 
 /** Why no answer arrived. */
@@ -105,6 +107,7 @@ export function createPoster(options: PosterOptions = {}): PostJson {
             body: text,
             truncated,
             durationMs: now() - started,
+            errorId: response.headers.get('x-error-id'),
           };
         },
       );

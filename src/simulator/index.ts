@@ -8,6 +8,7 @@ export {
   simulate,
   speakingSeconds,
   startSession,
+  type AppLogLine,
   type EngineOptions,
   type ScheduledSignal,
   type SessionHandle,
@@ -27,6 +28,7 @@ export {
   type TranscriptOutcome,
 } from './transcript';
 export { clockOf, renderTranscript, type RenderOptions } from './render';
+export { verdictOf, warningCount, type Verdict, type VerdictOptions } from './verdict';
 export {
   createPoster,
   MAX_ANSWER_BYTES,

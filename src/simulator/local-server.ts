@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../runtime/config';
 import { createLogger, type Logger } from '../runtime/logger';
 import { loadApps, type AppRegistry } from '../server/registry';
 import { createStateStore } from '../state';
+import type { AppLogLine } from './session/options';
 
 /** A server listening on loopback. */
 export interface LocalServer {
@@ -17,6 +18,8 @@ export interface LocalServer {
   origin: string;
   config: Config;
   registry: AppRegistry;
+  /** The server's log lines at warn and above since the last call (empty unless `captureLogs`). */
+  drainLogs: () => AppLogLine[];
   /** Stops listening, cuts open connections and closes the state store. */
   close: () => Promise<void>;
 }
@@ -25,8 +28,10 @@ export interface LocalServer {
 export interface LocalServerOptions {
   /** Environment the config is read from (PORT and HOST are ignored: it listens on 127.0.0.1:0). */
   env?: Readonly<Record<string, string | undefined>> | undefined;
-  /** Default: a silent logger. */
+  /** Default: a silent logger, or with `captureLogs` one that keeps warn and above for `drainLogs`. */
   logger?: Logger | undefined;
+  /** Keep the server's warn-and-above log lines so a transcript can show them. */
+  captureLogs?: boolean | undefined;
   /** Default: the apps under `apps/`, restricted by APPS. */
   registry?: AppRegistry | undefined;
 }
@@ -35,7 +40,15 @@ export interface LocalServerOptions {
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
   const env = options.env ?? {};
   const config = loadConfig(env);
-  const logger = options.logger ?? createLogger({ level: 'silent' });
+  const captured: AppLogLine[] = [];
+  const logger =
+    options.logger ??
+    (options.captureLogs
+      ? createLogger({
+          level: 'warn',
+          destination: { write: (line) => captured.push(toLogLine(line)) },
+        })
+      : createLogger({ level: 'silent' }));
   const registry = options.registry ?? loadApps(undefined, config.apps, env);
   const state = createStateStore({
     ttlSeconds: config.stateTtlSeconds,
@@ -54,6 +67,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     origin: `http://127.0.0.1:${port}`,
     config,
     registry,
+    drainLogs: () => captured.splice(0, captured.length),
     close: () => {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -79,4 +93,23 @@ export function appStartUrl(
   return app.kind === 'static'
     ? `${origin}/apps/${encoded}.json`
     : `${origin}/apps/${encoded}/start`;
+}
+
+/** One pino JSON line as the transcript shows it. */
+function toLogLine(line: string): AppLogLine {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    // Pino writes JSON; anything else is shown as it is, as an error so it is not missed.
+    return { level: 'error', msg: line.trim() };
+  }
+  const level = parsed.level === 'warn' || parsed.level === 'fatal' ? parsed.level : 'error';
+  const err = parsed.err as { message?: unknown } | undefined;
+  return {
+    level,
+    msg: typeof parsed.msg === 'string' ? parsed.msg : '(no message)',
+    ...(typeof parsed.errorId === 'string' ? { errorId: parsed.errorId } : {}),
+    ...(typeof err?.message === 'string' ? { error: err.message } : {}),
+  };
 }

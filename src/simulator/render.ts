@@ -1,5 +1,6 @@
 /** Turns a transcript into the readable text `tropo-app simulate` and `fake-tropo` print: one line per event, coloured on a terminal, optionally with every HTTP body. */
 import type { Actor, LineLevel, Transcript, TranscriptExchange } from './transcript';
+import { verdictOf } from './verdict';
 
 /** How to render. */
 export interface RenderOptions {
@@ -7,6 +8,10 @@ export interface RenderOptions {
   color?: boolean | undefined;
   /** Print each request and response body under the line that mentions it. */
   verbose?: boolean | undefined;
+  /** Print each answer exactly as the app sent it (kept only when the session ran with `keepRaw`). */
+  raw?: boolean | undefined;
+  /** Warnings fail the session. */
+  strict?: boolean | undefined;
 }
 
 const ANSI = {
@@ -64,7 +69,7 @@ function prettyBody(body: string): string {
   }
 }
 
-function exchangeDetails(exchange: TranscriptExchange, paint: Paint): string[] {
+function bodyDetails(exchange: TranscriptExchange, paint: Paint): string[] {
   const out = [
     paint('dim', indent(`→ POST ${exchange.url}`, 10)),
     paint('dim', indent(JSON.stringify(exchange.request, null, 2), 12)),
@@ -79,6 +84,17 @@ function exchangeDetails(exchange: TranscriptExchange, paint: Paint): string[] {
     );
     if (body !== '') out.push(paint('dim', indent(prettyBody(body), 12)));
   }
+  return out;
+}
+
+function rawDetails(exchange: TranscriptExchange, paint: Paint): string[] {
+  const raw = exchange.response?.raw;
+  if (raw === undefined) return [];
+  return [paint('dim', indent('raw, as the app sent it:', 10)), indent(raw, 12)];
+}
+
+function issueDetails(exchange: TranscriptExchange, paint: Paint): string[] {
+  const out: string[] = [];
   if (exchange.failure) {
     out.push(paint('red', indent(`✗ ${exchange.failure.kind}: ${exchange.failure.message}`, 10)));
   }
@@ -105,13 +121,18 @@ export function renderTranscript(transcript: Transcript, options: RenderOptions 
     ),
   ];
   const detailed = new Set<number>();
+  const detail = (exchange: TranscriptExchange): string[] => [
+    ...(options.verbose ? bodyDetails(exchange, paint) : []),
+    ...(options.raw ? rawDetails(exchange, paint) : []),
+    ...(options.verbose ? issueDetails(exchange, paint) : []),
+  ];
   for (const line of transcript.lines) {
     const style = LEVEL_STYLE[line.level] ?? ACTOR_STYLE[line.actor];
     out.push(`${paint('dim', clockOf(line.at))} ${paint(style, line.text)}`);
     const exchange = line.exchange === undefined ? undefined : transcript.exchanges[line.exchange];
-    if (options.verbose && exchange && !detailed.has(exchange.index)) {
+    if ((options.verbose || options.raw) && exchange && !detailed.has(exchange.index)) {
       detailed.add(exchange.index);
-      out.push(...exchangeDetails(exchange, paint));
+      out.push(...detail(exchange));
     }
   }
   const outcome = transcript.outcome;
@@ -119,13 +140,10 @@ export function renderTranscript(transcript: Transcript, options: RenderOptions 
     out.push(paint('dim', '(still running)'));
   } else {
     const counts = `${transcript.documents} document${transcript.documents === 1 ? '' : 's'}, ${transcript.results} result${transcript.results === 1 ? '' : 's'}`;
-    const verdict =
-      outcome.status === 'completed'
-        ? paint('green', `OK: the session ended normally (${counts})`)
-        : paint(
-            'red',
-            `FAILED (${outcome.status === 'limit-reached' ? 'limit reached' : 'the app failed'}): ${outcome.reason} (${counts})`,
-          );
+    const judged = verdictOf(transcript, { strict: options.strict });
+    const verdict = judged.ok
+      ? paint('green', `OK: the session ended normally (${counts})`)
+      : paint('red', `FAILED: ${judged.reason} (${counts})`);
     out.push(verdict);
     // A crash of the simulator itself: its stack is what a bug report needs.
     if (outcome.cause !== undefined) out.push(paint('dim', indent(outcome.cause, 2)));

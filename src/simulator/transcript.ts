@@ -45,6 +45,10 @@ export interface TranscriptExchange {
     body: string;
     truncated: boolean;
     durationMs: number;
+    /** The body exactly as the app sent it, unredacted: only when asked for (`--raw`). */
+    raw?: string;
+    /** The `x-error-id` header: the server answered its fallback document. */
+    errorId?: string;
   };
   failure?: { kind: FailureKind; message: string };
   /** What our validator said about the document (errors and warnings). */

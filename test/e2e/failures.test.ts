@@ -104,7 +104,9 @@ const texts = (t: Transcript) => t.lines.map((l) => l.text);
 describe('through the server', () => {
   it('when an app builds an invalid document, then the server answers its apology and logs why', async () => {
     const t = await play(`${server.url}/apps/broken/start`);
-    expect(t.outcome?.status).toBe('completed');
+    // The apology is played, but a fallback document is the app failing (issue 14).
+    expect(t.outcome?.status).toBe('app-failed');
+    expect(t.outcome?.reason).toMatch(/fallback document \(error id [0-9a-f]{12}\)/);
     expect(texts(t)).toContain(
       'Tropo says: We are sorry, something went wrong. Please try again later. Goodbye.',
     );
@@ -135,7 +137,9 @@ describe('through the server', () => {
 
   it('when an app hangs past APP_TIMEOUT_MS, then the server answers its apology in time', async () => {
     const t = await play(`${quickServer.url}/apps/hangs/start`, [], 3000);
-    expect(t.outcome?.status).toBe('completed');
+    // The apology is played, but a fallback document is the app failing (issue 14).
+    expect(t.outcome?.status).toBe('app-failed');
+    expect(t.outcome?.reason).toMatch(/fallback document \(error id [0-9a-f]{12}\)/);
     expect(texts(t)).toContain(
       'Tropo says: We are sorry, something went wrong. Please try again later. Goodbye.',
     );

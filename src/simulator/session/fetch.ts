@@ -56,6 +56,7 @@ export async function fetchDocument(run: SessionRun, target: Target): Promise<Fe
   const timeout = Math.max(1, Math.min(run.timeoutMs, wallLeft));
   const answer = await run.post(target.url, JSON.stringify(target.payload), timeout);
   run.t += answer.durationMs / 1000;
+  const loggedErrors = run.takeAppLogs(exchange.index);
   const fail = (kind: FailureKind, reason: string): Fetched => {
     run.recorder.failure(exchange, kind, reason);
     run.line('app', `The app failed: ${reason}`, 'error', exchange.index);
@@ -81,6 +82,9 @@ export async function fetchDocument(run: SessionRun, target: Target): Promise<Fe
     truncated: answer.truncated,
     durationMs: Math.round(answer.durationMs),
   });
+  if (exchange.response && run.keepRaw) exchange.response.raw = answer.body;
+  if (exchange.response && answer.errorId) exchange.response.errorId = answer.errorId;
+  noteServerErrors(run, answer.errorId ?? undefined, loggedErrors, exchange.index);
   if (answer.status < 200 || answer.status > 299) {
     return fail('status', `the app answered HTTP ${answer.status}`);
   }
@@ -125,6 +129,27 @@ export async function fetchDocument(run: SessionRun, target: Target): Promise<Fe
     run.line('simulator', `Warning: ${issue.path}: ${issue.message}`, 'warning', exchange.index);
   }
   return { kind: 'document', document: validation.document };
+}
+
+/**
+ * A fallback document (the `x-error-id` header) or an error the server logged means the app broke,
+ * even though Tropo still plays the apology: the session goes on, and fails at its end.
+ */
+function noteServerErrors(
+  run: SessionRun,
+  errorId: string | undefined,
+  loggedErrors: readonly string[],
+  exchange: number,
+): void {
+  if (errorId !== undefined) {
+    const reason = `the server answered its fallback document (error id ${errorId})`;
+    run.failures.push(reason);
+    run.line('app', `The app failed: ${reason}`, 'error', exchange);
+    return;
+  }
+  for (const logged of loggedErrors) {
+    run.failures.push(`the server logged an error for the session (${logged})`);
+  }
 }
 
 function checkContentType(

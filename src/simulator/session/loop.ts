@@ -82,7 +82,10 @@ async function loop(run: SessionRun): Promise<void> {
     recovering = false;
     const leave = await executeDocument(run, fetched.document, target.url);
     if (leave.kind === 'end') {
-      run.finish(run.failures.length > 0 ? 'app-failed' : 'completed', leave.reason);
+      const failed = run.failures[0];
+      // The session ended as the document said, but an earlier failure still fails it, and says why.
+      if (failed === undefined) run.finish('completed', leave.reason);
+      else run.finish('app-failed', `the app failed: ${failed}; then ${leave.reason}`);
       return;
     }
     if (leave.kind === 'failed') {

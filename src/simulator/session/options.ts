@@ -54,8 +54,25 @@ export interface EngineOptions {
   /** Monotonic milliseconds for the wall-time limit and HTTP timings; default `performance.now`. */
   monotonic?: (() => number) | undefined;
   random?: RandomBytes | undefined;
+  /**
+   * Drains the app server's log lines (warn and above) written since the last call; the engine
+   * calls it after each exchange so the lines land in the transcript where they happened.
+   */
+  appLogs?: (() => readonly AppLogLine[]) | undefined;
+  /** Keep each answer's body exactly as the app sent it (`response.raw`), unredacted. */
+  keepRaw?: boolean | undefined;
   /** More strings to hide in the transcript (the Session API token is always hidden). */
   secrets?: readonly string[] | undefined;
+}
+
+/** One log line of the server that hosts the app (the in-process server of `simulate --app`). */
+export interface AppLogLine {
+  level: 'warn' | 'error' | 'fatal';
+  msg: string;
+  /** The error id of a fallback answer, which the `x-error-id` header repeats. */
+  errorId?: string | undefined;
+  /** The logged error's message, when there was one. */
+  error?: string | undefined;
 }
 
 /** A session being played. */

@@ -26,6 +26,7 @@ import { type Signals, plural, seconds, signalAllowed, speakingSeconds } from '.
 import {
   DEFAULT_LIMITS,
   DEFAULT_TIMEOUT_MS,
+  type AppLogLine,
   type EngineOptions,
   type ScheduledSignal,
   type SessionLimits,
@@ -54,6 +55,8 @@ export class SessionRun implements VerbContext {
   readonly inputs: InputQueue;
   readonly post: PostJson;
   readonly timeoutMs: number;
+  readonly keepRaw: boolean;
+  private readonly appLogs: (() => readonly AppLogLine[]) | undefined;
   readonly limits: SessionLimits;
   readonly random: RandomBytes;
   readonly monotonic: () => number;
@@ -105,6 +108,8 @@ export class SessionRun implements VerbContext {
     this.inputs = new InputQueue(this.script.inputs);
     this.post = options.post ?? createPoster({ fetch: options.fetch, now: () => this.monotonic() });
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.keepRaw = options.keepRaw === true;
+    this.appLogs = options.appLogs;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     // A prebuilt session may carry an odd timestamp; results still need a finite start.
     const stamped = Date.parse(session.timestamp);
@@ -219,6 +224,28 @@ export class SessionRun implements VerbContext {
     return undefined;
   }
 
+  /**
+   * Copies the app server's new log lines into the transcript, about `exchange`; returns the
+   * error ids (or messages) of those logged at error and above, which fail the session.
+   */
+  takeAppLogs(exchange: number): string[] {
+    const errors: string[] = [];
+    for (const entry of this.appLogs?.() ?? []) {
+      const id = entry.errorId === undefined ? '' : ` [error id ${entry.errorId}]`;
+      const why = entry.error === undefined ? '' : `: ${entry.error}`;
+      const failing = entry.level !== 'warn';
+      this.line(
+        'app',
+        `Server log (${entry.level}): ${entry.msg}${why}${id}`,
+        failing ? 'error' : 'warning',
+        exchange,
+      );
+      if (failing)
+        errors.push(entry.errorId === undefined ? entry.msg : `error id ${entry.errorId}`);
+    }
+    return errors;
+  }
+
   timestampAt(secondsIn: number): string {
     return isoTimestamp(() => this.startedEpoch + secondsIn * 1000);
   }
@@ -237,6 +264,9 @@ export class SessionRun implements VerbContext {
     const exchange = this.recorder.request(this.t, 'connect-post', url, payload);
     this.line('tropo', text, 'info', exchange.index);
     const answer = await this.post(url, JSON.stringify(payload), this.timeoutMs);
+    for (const logged of this.takeAppLogs(exchange.index)) {
+      this.failures.push(`the server logged an error (${logged})`);
+    }
     if (answer.ok) {
       this.recorder.response(exchange, {
         status: answer.status,

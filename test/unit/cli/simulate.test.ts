@@ -108,7 +108,7 @@ describe('tropo-app simulate', () => {
     const io = memoryIO();
     const url = `${await refusedBaseUrl()}/start`;
     await expect(runCli(['simulate', '--url', url], io)).resolves.toBe(1);
-    expect(io.out()).toMatch(/FAILED \(the app failed\): the app failed: could not reach the app/);
+    expect(io.out()).toMatch(/^FAILED: the app failed: could not reach the app/m);
   });
 
   it('when a signal is written NAME@SECONDS, then it is read', () => {

@@ -157,7 +157,7 @@ describe('renderTranscript', () => {
     expect(text).toContain('[0:00.0] Tropo POSTs the session to /start');
     expect(text).toContain('[1:15.3] The app failed: boom');
     expect(text.trimEnd().split('\n').pop()).toBe(
-      'FAILED (the app failed): the app failed: boom (1 document, 0 results)',
+      'FAILED: the app failed: boom (1 document, 0 results)',
     );
     expect(text).not.toContain('"session"');
   });
