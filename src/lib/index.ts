@@ -1,7 +1,7 @@
 /**
  * Leaf helpers shared by several folders, importing nothing of ours: fetch with a timeout and the
  * wording of network errors (simulator, Session API client, Redis store), thrown values as Errors,
- * a response body read up to a byte cap.
+ * a response body read up to a byte cap, the one redaction of known secrets.
  */
 export {
   fetchWithTimeout,
@@ -12,4 +12,5 @@ export {
 } from './fetch-with-timeout';
 export { describeNetworkError, networkErrorParts, type NetworkErrorParts } from './network-error';
 export { BodyTooLarge, isBodyTooLarge, readTextCapped } from './read-capped';
+export { REDACTED, redactor, secretSpellings } from './redact';
 export { toError } from './to-error';
