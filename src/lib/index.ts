@@ -12,5 +12,5 @@ export {
 } from './fetch-with-timeout';
 export { describeNetworkError, networkErrorParts, type NetworkErrorParts } from './network-error';
 export { BodyTooLarge, isBodyTooLarge, readTextCapped } from './read-capped';
-export { REDACTED, redactor, secretSpellings } from './redact';
+export { REDACTED, redactor, scrubUrlCredentials, secretSpellings } from './redact';
 export { toError } from './to-error';

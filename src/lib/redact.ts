@@ -58,3 +58,25 @@ export function redactor(
   const pattern = new RegExp(spellings.map(escapeRegExp).join('|'), 'g');
   return (text) => text.replace(pattern, marker);
 }
+
+/** Query or form parameter names that look like they carry a credential. */
+const KEYISH_PARAM =
+  /([?&;])([^=&?#;\s]*(?:token|key|secret|pass|pwd|auth|sig|credential)[^=&?#;\s]*)=([^&#;\s]*)/gi;
+/**
+ * `scheme://…@`: userinfo, up to the line's last `@` (a malformed URL may hold spaces or slashes
+ * there; hiding an `@` in a path too is the safe side).
+ */
+const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\r\n]*@/gi;
+
+/**
+ * Hides the credentials of URLs in `text`, whatever secrets are configured and even when the URL
+ * does not parse: userinfo (`user:password@`) and the values of key-like query parameters
+ * (`token=`, `api_key=`, `sig=`, `password=`…). For messages that echo a value, e.g. config errors.
+ */
+export function scrubUrlCredentials(text: string, marker: string = REDACTED): string {
+  return text
+    .replace(USERINFO, `$1${marker}@`)
+    .replace(KEYISH_PARAM, (_m, lead: string, name: string, value: string) =>
+      value === '' ? `${lead}${name}=` : `${lead}${name}=${marker}`,
+    );
+}
