@@ -134,6 +134,27 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const logOf = lazyChild(logger, { sessionId: session.id, app: app.name });
       const kind = fallbackKindFor(session, app);
       const base = { app: app.name, sessionId: session.id };
+
+      let params: unknown = null;
+      if (session.kind === 'token') {
+        const raw = appParameters(session);
+        const schema = app.definition.params;
+        if (schema) {
+          const checked = schema.safeParse(raw);
+          if (!checked.success) {
+            const issues = checked.error.issues.map((i) => ({
+              path: ['parameters', ...i.path.map(String)].join('.'),
+              message: i.message,
+            }));
+            // Nothing is claimed: the fallback touches no state and signs no URL.
+            observer.sessionStarted(app.name, session.kind);
+            return fallbacks.answer('APP_PARAMS_INVALID', kind, logOf(), { issues, ...base });
+          }
+          params = checked.data;
+        } else {
+          params = raw;
+        }
+      }
       // First start wins: a repeat (Tropo never starts a session twice) must neither overwrite
       // the live session's state nor get a signature for its continuations.
       let sessionKey: string | undefined;
@@ -152,25 +173,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         }
       }
       observer.sessionStarted(app.name, session.kind);
-
-      let params: unknown = null;
-      if (session.kind === 'token') {
-        const raw = appParameters(session);
-        const schema = app.definition.params;
-        if (schema) {
-          const checked = schema.safeParse(raw);
-          if (!checked.success) {
-            const issues = checked.error.issues.map((i) => ({
-              path: ['parameters', ...i.path.map(String)].join('.'),
-              message: i.message,
-            }));
-            return fallbacks.answer('APP_PARAMS_INVALID', kind, logOf(), { issues, ...base });
-          }
-          params = checked.data;
-        } else {
-          params = raw;
-        }
-      }
       const { ctx: shared, state: tracked } = contextFor<unknown>(
         app,
         session.id,

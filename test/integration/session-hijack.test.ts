@@ -137,6 +137,18 @@ describe.each([
     expect(replay.status).toBe(403);
   });
 
+  it('when a start fails its parameter check, then nothing is claimed and the session may still start', async () => {
+    const bad: SessionBody = structuredClone(victim);
+    bad.session.parameters.numberToDial = 'not a number';
+    const refused = await request(t.app)
+      .post(`/apps/appointment-reminder/start?${KEY}`)
+      .send(bad)
+      .expect(200);
+    expect(refused.text).not.toContain('sig=');
+    expect(await t.state.get(victimId)).toBeUndefined();
+    await startVictim();
+  });
+
   it('when a session starts, then its key is kept with its state and never logged', async () => {
     await startVictim();
     const stored = await t.state.get(victimId);
