@@ -16,6 +16,7 @@ import type { AppRegistry } from '../server/registry';
 import { createSessionApiClient, type SessionApiClient } from '../session-api';
 import type { StateStore } from '../state';
 import { sessionState } from '../state';
+import { sessionKeys } from '../server/session-keys';
 import { continuationSigner, type ContinuationSigner } from '../server/webhook-auth';
 import { apiRoutes } from '../../routes/api';
 import { infoRoutes } from '../../routes/info';
@@ -37,22 +38,23 @@ export interface AppDeps {
 
 /**
  * Builds continuation URLs: root-relative (works behind any tunnel) unless PUBLIC_URL is set; with
- * WEBHOOK_SECRET they carry `?key=` and a `sig` binding them to their app, handler and session.
+ * WEBHOOK_SECRET they carry `?key=` and a `sig` binding them to their app, handler, session and the
+ * session's key (made at its start, kept with its state, never sent).
  */
 export function continuationUrls(
   config: Pick<Config, 'publicUrl' | 'webhookSecret'>,
   signer: ContinuationSigner | undefined = config.webhookSecret === undefined
     ? undefined
     : continuationSigner(config.webhookSecret),
-): (app: string, handler: string, sessionId: string) => string {
+): (app: string, handler: string, sessionId: string, sessionKey?: string) => string {
   const base = config.publicUrl ?? '';
   const path = (app: string, handler: string) =>
     `${base}/apps/${encodeURIComponent(app)}/on/${encodeURIComponent(handler)}`;
   const secret = config.webhookSecret;
   if (secret === undefined || signer === undefined) return path;
   const key = encodeURIComponent(secret);
-  return (app, handler, sessionId) =>
-    `${path(app, handler)}?key=${key}&sig=${signer.sign(app, handler, sessionId)}`;
+  return (app, handler, sessionId, sessionKey = '') =>
+    `${path(app, handler)}?key=${key}&sig=${signer.sign(app, handler, sessionId, sessionKey)}`;
 }
 
 /** Builds the Express app serving Tropo, the apps list and the health checks. */
@@ -65,13 +67,17 @@ export function createApp(config: Config, deps: AppDeps): Express {
 
   const metrics = deps.metrics ?? createMetrics({ appNames: registry.list().map((a) => a.name) });
   const signer = config.webhookSecret ? continuationSigner(config.webhookSecret) : undefined;
+  // Sessions are claimed (first start wins) and keyed only with WEBHOOK_SECRET: without it the
+  // webhooks are open, anyone may post any result to any session, and a claim would cost every
+  // start a store round trip while protecting nothing.
+  const keyed = signer !== undefined;
   const pipeline = createPipeline({
     config,
     registry,
     logger,
-    stateFor: (sessionId) => sessionState(state, sessionId),
+    stateFor: (sessionId) => sessionState(state, sessionId, keyed ? { keyed } : {}),
     nextUrl: continuationUrls(config, signer),
-    ...(signer ? { verifyContinuation: signer.verify } : {}),
+    ...(signer ? { continuations: { keys: sessionKeys(state), verify: signer.verify } } : {}),
     observer: metrics.pipeline,
   });
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { scrubUrlCredentials } from '../lib';
 import { APP_NAME_PATTERN } from '../server/app-name';
 import type { Config } from '../server/config';
 
@@ -160,8 +161,11 @@ export function loadConfig(
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '?');
       const raw = env[key];
+      // A malformed URL is echoed without its credentials (user:password@, key-like parameters).
       const shown =
-        raw === undefined || SECRET_KEYS.has(key) ? '' : ` (got ${JSON.stringify(raw)})`;
+        raw === undefined || SECRET_KEYS.has(key)
+          ? ''
+          : ` (got ${JSON.stringify(scrubUrlCredentials(raw))})`;
       return `${key}: ${issue.message}${shown}`;
     });
     throw new ConfigError(problems);

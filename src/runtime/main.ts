@@ -8,6 +8,7 @@ import { environment, loadConfig, loadDotEnv, type Config } from './config';
 import { clientErrorHandler } from '../server/http/client-error';
 import { drainable } from '../server/http/graceful';
 import { createLogger, type Logger } from './logger';
+import { configuredSecrets } from '../server/secrets';
 import { createMetrics } from '../server/metrics';
 import { guardUnhandledRejections } from './process-guards';
 import { loadApps } from '../server/registry';
@@ -51,7 +52,7 @@ export function listeningUrls(address: AddressInfo): { bound: string; local: str
 /** Starts the server with `config` and resolves once it listens. */
 export async function startServer(
   config: Config,
-  logger: Logger = createLogger({ level: config.logLevel }),
+  logger: Logger = createLogger({ level: config.logLevel, secrets: configuredSecrets(config) }),
   options: {
     /** Tests of slow clients check the timeouts more often than every second. */
     connectionsCheckingIntervalMs?: number;
@@ -145,7 +146,9 @@ export async function startServer(
 
 /** Runs the primary of several workers (WEB_CONCURRENCY > 1): signals go to every worker. */
 function runPrimary(config: Config, workers: number): void {
-  const logger = createLogger({ level: config.logLevel }).child({ component: 'cluster' });
+  const logger = createLogger({ level: config.logLevel, secrets: configuredSecrets(config) }).child(
+    { component: 'cluster' },
+  );
   const primary = startPrimary({ workers, logger, shutdownTimeoutMs: config.shutdownTimeoutMs });
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'signal received');

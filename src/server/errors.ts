@@ -30,6 +30,10 @@ export const errorCatalogue = {
     status: 400,
     message: 'The body is not a Tropo result: expected {"result":{…}}.',
   },
+  SESSION_ALREADY_STARTED: {
+    status: 409,
+    message: 'This session has already started; a session is started once.',
+  },
   UNKNOWN_APP: { status: 404, message: 'No app of that name is registered.' },
   UNKNOWN_HANDLER: { status: 404, message: 'The app has no handler of that name.' },
   ROUTE_NOT_FOUND: { status: 404, message: 'Nothing is served at this path.' },

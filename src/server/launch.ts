@@ -8,6 +8,7 @@ import { errorBody, type ErrorCode, type ErrorIssue } from './errors';
 import type { Logger } from 'pino';
 import { APP_NAME_PATTERN } from './app-name';
 import type { AppRegistry } from './registry';
+import { redactConfigured } from './secrets';
 import { keyMatches } from './webhook-auth';
 import { SessionApiError, SessionApiRejectedError, type SessionApiClient } from '../session-api';
 
@@ -107,16 +108,17 @@ export async function launchSession(
       sessionId: created.id,
     };
   } catch (err) {
+    // The client hides the token it sent; Tropo's words may still echo any configured secret.
+    const redact = redactConfigured(config);
     if (err instanceof SessionApiRejectedError) {
-      log.warn({ code: err.code, reason: err.reason }, 'Tropo rejected the launch');
-      return { ...fail('SESSION_API_REJECTED', 502, [], err.reason), app: name };
+      const reason = redact(err.reason);
+      log.warn({ code: err.code, reason }, 'Tropo rejected the launch');
+      return { ...fail('SESSION_API_REJECTED', 502, [], reason), app: name };
     }
     if (err instanceof SessionApiError) {
-      log.error(
-        { code: err.code, message: err.message, attempts: err.attempts },
-        'the launch failed',
-      );
-      return { ...fail('SESSION_API_FAILED', 502, [], err.message), app: name };
+      const message = redact(err.message);
+      log.error({ code: err.code, message, attempts: err.attempts }, 'the launch failed');
+      return { ...fail('SESSION_API_FAILED', 502, [], message), app: name };
     }
     throw err;
   }

@@ -7,11 +7,19 @@ import { errorAnswer, issuesOf, type TropoAnswer } from './answer';
 import { appContext, appParameters, lazyChild, withoutSecrets } from './app-context';
 import type { Config } from './config';
 import type { ErrorCode } from './errors';
-import { createFallbacks, fallbackKindFor, validationChannel } from './fallbacks';
+import {
+  createFallbacks,
+  fallbackKindFor,
+  validationChannel,
+  type FallbackKind,
+} from './fallbacks';
 import type { AppRegistry, ModuleApp } from './registry';
 import { createAppRunner } from './run-app';
+import type { SessionKeys } from './session-keys';
 import { createStateTracking, type TrackedState } from './tracked-state';
+import type { ContinuationSigner } from './webhook-auth';
 import type { AppContext, HandlerContext, SessionState, StartContext } from '../sdk/define-app';
+import { isStateUnavailableError } from '../state';
 import { parseResult, parseSession, type SessionKind } from '../tropo';
 
 export type { TropoAnswer } from './answer';
@@ -34,13 +42,14 @@ export interface PipelineDeps {
   registry: AppRegistry;
   logger: Logger;
   stateFor: StateFor;
-  /** Builds the continuation URL for an app's handler in a session. */
-  nextUrl: (app: string, handler: string, sessionId: string) => string;
+  /** Builds the continuation URL for an app's handler in a session (signed with its key, if any). */
+  nextUrl: (app: string, handler: string, sessionId: string, sessionKey?: string) => string;
   /**
-   * Checks a continuation's signature against the result's session (WEBHOOK_SECRET set); absent,
-   * continuations are not signed and nothing is checked.
+   * WEBHOOK_SECRET set: a start claims its session and gets its key (a repeated start is refused
+   * with 409), and a continuation's signature is checked against the result's session and its key.
+   * Absent, nothing is claimed, continuations are not signed and nothing is checked.
    */
-  verifyContinuation?: (app: string, handler: string, sessionId: string, sig: unknown) => boolean;
+  continuations?: { keys: SessionKeys; verify: ContinuationSigner['verify'] };
   observer?: PipelineObserver;
 }
 
@@ -51,6 +60,9 @@ export interface Pipeline {
   /** Answers a result POSTed to an app's handler; `sig` is the continuation URL's signature. */
   continue(body: unknown, appName: string, handler: string, sig?: unknown): Promise<TropoAnswer>;
 }
+
+/** The app and session a fallback's log line names. */
+type Base = { app: string; sessionId: string };
 
 const NO_OBSERVER: PipelineObserver = {
   sessionStarted: () => undefined,
@@ -63,7 +75,8 @@ const NO_OBSERVER: PipelineObserver = {
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { config, registry, logger } = deps;
   const observer = deps.observer ?? NO_OBSERVER;
-  const state = createStateTracking(deps.stateFor, logger);
+  const keys = deps.continuations?.keys;
+  const state = createStateTracking(deps.stateFor, logger, keys && ((id) => keys.forget(id)));
   const fallbacks = createFallbacks(config.fallback, (app, code) => observer.fallback(app, code));
   const run = createAppRunner({
     config,
@@ -77,15 +90,27 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     app: ModuleApp,
     sessionId: string,
     logOf: () => Logger,
+    sessionKey: string | undefined,
   ): { ctx: AppContext<P>; state: TrackedState } {
     const tracked = state.track(sessionId);
     const ctx = appContext<P>(app, {
       sessionId,
       state: tracked.view,
       logOf,
-      nextUrl: deps.nextUrl,
+      nextUrl: (name, handler, id) => deps.nextUrl(name, handler, id, sessionKey),
     });
     return { ctx, state: tracked };
+  }
+
+  /** The fallback for a state store that failed a key's claim or read: logged once per outage. */
+  function stateDown(err: unknown, kind: FallbackKind, log: Logger, base: Base): TropoAnswer {
+    if (!isStateUnavailableError(err)) throw err;
+    const opens = state.failures.failed();
+    return fallbacks.answer('STATE_UNAVAILABLE', kind, log, {
+      err,
+      ...base,
+      ...(opens ? {} : { level: 'debug' }),
+    });
   }
 
   return {
@@ -101,8 +126,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (!registered) {
         return { ...errorAnswer('UNKNOWN_APP', 404), sessionId: session.id };
       }
-      observer.sessionStarted(registered.name, session.kind);
       if (registered.kind === 'static') {
+        observer.sessionStarted(registered.name, session.kind);
         return { status: 200, body: registered.body, app: registered.name, sessionId: session.id };
       }
       const app = registered;
@@ -121,6 +146,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
               path: ['parameters', ...i.path.map(String)].join('.'),
               message: i.message,
             }));
+            // Nothing is claimed: the fallback touches no state and signs no URL.
+            observer.sessionStarted(app.name, session.kind);
             return fallbacks.answer('APP_PARAMS_INVALID', kind, logOf(), { issues, ...base });
           }
           params = checked.data;
@@ -128,7 +155,30 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           params = raw;
         }
       }
-      const { ctx: shared, state: tracked } = contextFor<unknown>(app, session.id, logOf);
+      // First start wins: a repeat (Tropo never starts a session twice) must neither overwrite
+      // the live session's state nor get a signature for its continuations.
+      let sessionKey: string | undefined;
+      if (keys) {
+        try {
+          sessionKey = await keys.claim(session.id);
+        } catch (err) {
+          return stateDown(err, kind, logOf(), base);
+        }
+        if (sessionKey === undefined) {
+          logOf().warn(
+            { code: 'SESSION_ALREADY_STARTED' },
+            'refused a start for a session already under way; its state was left as it was',
+          );
+          return { ...errorAnswer('SESSION_ALREADY_STARTED', 409), ...base };
+        }
+      }
+      observer.sessionStarted(app.name, session.kind);
+      const { ctx: shared, state: tracked } = contextFor<unknown>(
+        app,
+        session.id,
+        logOf,
+        sessionKey,
+      );
       // Assigned, not spread: a spread would read the lazy `log` getter and make the logger.
       const ctx: StartContext<unknown> = Object.assign(shared, {
         session: withoutSecrets(session),
@@ -138,6 +188,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         phase: 'start',
         sessionId: session.id,
         state: tracked,
+        keyed: sessionKey !== undefined,
       });
     },
 
@@ -153,22 +204,39 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (!parsed.ok)
         return { ...errorAnswer('NOT_A_RESULT', 400, issuesOf(parsed.issues)), app: app.name };
       const result = parsed.value;
-      if (
-        deps.verifyContinuation &&
-        !deps.verifyContinuation(app.name, handlerName, result.sessionId, sig)
-      ) {
-        return {
-          ...errorAnswer('WEBHOOK_BAD_SIGNATURE', 403),
-          app: app.name,
-          sessionId: result.sessionId,
-        };
-      }
       const logOf = lazyChild(logger, {
         sessionId: result.sessionId,
         app: app.name,
         handler: handlerName,
       });
-      const { ctx: shared, state: tracked } = contextFor<unknown>(app, result.sessionId, logOf);
+      let sessionKey: string | undefined;
+      if (deps.continuations) {
+        const refused: TropoAnswer = {
+          ...errorAnswer('WEBHOOK_BAD_SIGNATURE', 403),
+          app: app.name,
+          sessionId: result.sessionId,
+        };
+        // No signature, no store round trip.
+        if (typeof sig !== 'string') return refused;
+        try {
+          sessionKey = await deps.continuations.keys.keyOf(result.sessionId);
+        } catch (err) {
+          const base = { app: app.name, sessionId: result.sessionId };
+          return stateDown(err, fallbackKindFor(undefined, app), logOf(), base);
+        }
+        const { verify } = deps.continuations;
+        if (
+          sessionKey === undefined ||
+          !verify(app.name, handlerName, result.sessionId, sessionKey, sig)
+        )
+          return refused;
+      }
+      const { ctx: shared, state: tracked } = contextFor<unknown>(
+        app,
+        result.sessionId,
+        logOf,
+        sessionKey,
+      );
       const ctx: HandlerContext<unknown> = Object.assign(shared, { result });
       return run(
         app,
@@ -176,7 +244,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         ctx,
         fallbackKindFor(undefined, app),
         validationChannel(undefined, app),
-        { phase: 'continue', sessionId: result.sessionId, state: tracked, result },
+        {
+          phase: 'continue',
+          sessionId: result.sessionId,
+          state: tracked,
+          result,
+          keyed: sessionKey !== undefined,
+        },
       );
     },
   };

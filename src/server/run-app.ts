@@ -64,6 +64,8 @@ export interface Turn {
   state: TrackedState;
   /** The result being answered; none at start. */
   result?: Result;
+  /** The session holds a key (WEBHOOK_SECRET set): its stored record outlives a cleared state. */
+  keyed?: boolean;
 }
 
 /** What the runner needs from the pipeline. */
@@ -116,6 +118,7 @@ export function createAppRunner(deps: AppRunnerDeps): RunApp {
           ended: answerEndsSession(verbs, turn.result),
           use: turn.state.use(),
           storeFailed: answer.code === 'STATE_UNAVAILABLE',
+          keyed: turn.keyed === true,
         });
       if (forgetting) state.forget(turn.sessionId, () => ctx.log);
       return answer;

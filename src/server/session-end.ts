@@ -69,15 +69,20 @@ export interface ForgetInput {
   use: StateUse;
   /** The state store just failed this request (its answer is STATE_UNAVAILABLE). */
   storeFailed: boolean;
+  /** The store keeps a key for the session (claimed at its start): there is always something to delete. */
+  keyed?: boolean;
 }
 
 /**
  * Whether to delete the session's state after answering: only when the session is over and the store
  * may hold something. A new session holds state only if this request wrote some; a continued one may
- * hold what earlier requests (on any instance) wrote, unless the app already cleared it. After a store
+ * hold what earlier requests (on any instance) wrote, unless the app already cleared it; a keyed
+ * session holds at least its key. After a store
  * failure nothing is tried: the store is down, and the TTL will clean up.
  */
 export function shouldForgetState(input: ForgetInput): boolean {
-  if (!input.ended || input.storeFailed || input.use.cleared) return false;
+  if (!input.ended || input.storeFailed) return false;
+  if (input.keyed === true) return true;
+  if (input.use.cleared) return false;
   return input.phase === 'continue' || input.use.wrote;
 }

@@ -65,10 +65,14 @@ export interface StateTracking {
   forget(sessionId: string, logOf: () => Logger): void;
 }
 
-/** Creates the state side of a pipeline over `stateFor`. */
+/**
+ * Creates the state side of a pipeline over `stateFor`; `forgetSession`, when given, is how an
+ * ended session is forgotten (its key too), else its view's whole-state delete.
+ */
 export function createStateTracking(
   stateFor: (sessionId: string) => SessionState,
   logger: Logger,
+  forgetSession?: (sessionId: string) => Promise<void>,
 ): StateTracking {
   const failures: StateFailures = stateFailures();
 
@@ -83,9 +87,9 @@ export function createStateTracking(
   function forget(sessionId: string, logOf: () => Logger): void {
     // Not awaited: Tropo is waiting for the answer, and the TTL removes the state anyway should
     // this fail. The delete is sent before the answer is written, so a shutdown's QUIT comes after it.
-    stateFor(sessionId)
-      .delete()
-      .then(stateWorked, (err: unknown) => {
+    (forgetSession ? forgetSession(sessionId) : stateFor(sessionId).delete()).then(
+      stateWorked,
+      (err: unknown) => {
         const detail = toError(err);
         const message = 'could not delete the state of an ended session (it expires with its TTL)';
         if (!isStateUnavailableError(err)) {
@@ -95,7 +99,8 @@ export function createStateTracking(
         } else {
           logOf().debug({ code: 'STATE_UNAVAILABLE', err: detail }, message);
         }
-      });
+      },
+    );
   }
 
   return {

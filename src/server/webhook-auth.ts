@@ -1,9 +1,10 @@
 /**
  * Protecting the Tropo-facing webhooks, which Tropo itself never signs: a shared key carried as
  * `?key=`, an optional allow list of caller addresses, and continuation URLs bound by an HMAC to
- * the app, handler and session they were issued for. HTTP-free; src/server/http/webhook-guard.ts adapts it.
+ * the app, handler and session they were issued for and to that session's secret key. HTTP-free;
+ * src/server/http/webhook-guard.ts adapts it.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 
 /** True when `given` is the secret (the webhook `?key=`, the API's bearer key); constant time over fixed-length digests. */
@@ -43,25 +44,43 @@ export function ipAllowList(entries: readonly string[]): IpAllowList {
 
 /** Signs and checks continuation URLs for one secret. */
 export interface ContinuationSigner {
-  /** The signature for a continuation of `app`'s `handler` in session `sessionId`. */
-  sign: (app: string, handler: string, sessionId: string) => string;
-  /** True when `sig` is the signature of that app, handler and session (constant-time). */
-  verify: (app: string, handler: string, sessionId: string, sig: unknown) => boolean;
+  /** The signature for a continuation of `app`'s `handler` in session `sessionId`, whose key is `sessionKey`. */
+  sign: (app: string, handler: string, sessionId: string, sessionKey: string) => string;
+  /** True when `sig` is the signature of that app, handler, session and key (constant-time). */
+  verify: (
+    app: string,
+    handler: string,
+    sessionId: string,
+    sessionKey: string,
+    sig: unknown,
+  ) => boolean;
 }
 
-/** A signer whose HMAC key is derived from the webhook secret, so the two uses never share a key. */
+/** A fresh secret key for one session: 128 random bits, made at its start and kept with its state. */
+export function newSessionKey(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * A signer whose HMAC key is derived from the webhook secret, so the two uses never share a key.
+ * The webhook secret travels in every continuation URL, so it cannot be what makes a signature
+ * unforgeable: the session's own key does, which never leaves the server.
+ */
 export function continuationSigner(secret: string): ContinuationSigner {
-  const key = createHmac('sha256', secret).update('tropo-app-server continuation v1').digest();
+  const key = createHmac('sha256', secret).update('tropo-app-server continuation v2').digest();
   // A JSON array keeps the fields apart whatever characters they contain.
-  const sign = (app: string, handler: string, sessionId: string) =>
-    createHmac('sha256', key)
-      .update(JSON.stringify([app, handler, sessionId]))
+  const sign = (app: string, handler: string, sessionId: string, sessionKey: string) => {
+    if (sessionKey.length === 0)
+      throw new Error('a continuation needs the session key to be signed');
+    return createHmac('sha256', key)
+      .update(JSON.stringify([app, handler, sessionId, sessionKey]))
       .digest('base64url');
+  };
   return {
     sign,
-    verify(app, handler, sessionId, sig) {
-      if (typeof sig !== 'string') return false;
-      const expected = Buffer.from(sign(app, handler, sessionId));
+    verify(app, handler, sessionId, sessionKey, sig) {
+      if (typeof sig !== 'string' || sessionKey.length === 0) return false;
+      const expected = Buffer.from(sign(app, handler, sessionId, sessionKey));
       const given = Buffer.from(sig);
       return given.length === expected.length && timingSafeEqual(given, expected);
     },

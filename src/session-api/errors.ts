@@ -11,6 +11,7 @@ export const sessionApiErrorCodes = {
   network: 'SESSION_API_NETWORK_ERROR',
   notFound: 'SESSION_API_NOT_FOUND',
   badResponse: 'SESSION_API_BAD_RESPONSE',
+  tooLarge: 'SESSION_API_RESPONSE_TOO_LARGE',
   invalidRequest: 'SESSION_API_INVALID_REQUEST',
 } as const;
 
@@ -161,6 +162,28 @@ export class SessionApiResponseError extends SessionApiError {
   }
 }
 
+/** The answer was longer than the client reads (64 KB): refused unread. Not retried: the session may have started. */
+export class SessionApiResponseTooLargeError extends SessionApiError {
+  override readonly name = 'SessionApiResponseTooLargeError';
+  readonly code = sessionApiErrorCodes.tooLarge;
+  readonly status: number;
+  readonly maxBytes: number;
+
+  constructor(
+    details: { status: number; maxBytes: number },
+    operation: SessionApiOperation,
+    attempts: number,
+  ) {
+    super(
+      `Tropo Session API answered ${operation} (HTTP ${details.status}) with a body over ${details.maxBytes} bytes; it was not read`,
+      operation,
+      attempts,
+    );
+    this.status = details.status;
+    this.maxBytes = details.maxBytes;
+  }
+}
+
 /** The caller's input cannot be sent (missing token, nested parameter…); nothing was sent. */
 export class SessionApiInvalidRequestError extends SessionApiError {
   override readonly name = 'SessionApiInvalidRequestError';
@@ -241,6 +264,12 @@ export const isSessionApiResponseError = guard(
   SessionApiResponseError,
   'SessionApiResponseError',
   sessionApiErrorCodes.badResponse,
+);
+/** True when an answer was over the client's size cap. */
+export const isSessionApiResponseTooLargeError = guard(
+  SessionApiResponseTooLargeError,
+  'SessionApiResponseTooLargeError',
+  sessionApiErrorCodes.tooLarge,
 );
 /** True when the client refused the caller's input before sending anything. */
 export const isSessionApiInvalidRequestError = guard(

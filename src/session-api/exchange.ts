@@ -1,11 +1,19 @@
 /** One HTTP exchange with Tropo, classified: a value, or a `SessionApiError` and whether another attempt may help. */
-import { describeNetworkError, fetchWithTimeout, isFetchTimedOut, networkErrorParts } from '../lib';
+import {
+  describeNetworkError,
+  fetchWithTimeout,
+  isBodyTooLarge,
+  isFetchTimedOut,
+  networkErrorParts,
+  readTextCapped,
+} from '../lib';
 import type { FetchLike } from '../lib';
 import {
   SessionApiError,
   SessionApiHttpError,
   SessionApiNetworkError,
   SessionApiResponseError,
+  SessionApiResponseTooLargeError,
   SessionApiTimeoutError,
   type SessionApiOperation,
 } from './errors';
@@ -43,6 +51,8 @@ export interface Exchange<T> {
 }
 
 const EXCERPT_CHARS = 200;
+/** Largest answer read: Tropo's own are well under 1 KB, so more is a proxy's page or an attack. */
+export const MAX_RESPONSE_BYTES = 64 * 1024;
 /** Longest reason from Tropo kept in an error. */
 export const REASON_CHARS = 500;
 
@@ -54,6 +64,7 @@ export async function attemptOnce<T>(
 ): Promise<AttemptOutcome<T>> {
   const { operation, redact } = how;
   let answer: Answer;
+  let status = 0;
   try {
     answer = await fetchWithTimeout(
       how.fetch,
@@ -66,13 +77,28 @@ export async function attemptOnce<T>(
         ...(outgoing.body === undefined ? {} : { body: outgoing.body }),
       },
       how.timeoutMs,
-      async (response) => ({
-        status: response.status,
-        statusText: response.statusText,
-        body: await response.text(),
-      }),
+      async (response) => {
+        status = response.status;
+        return {
+          status: response.status,
+          statusText: response.statusText,
+          body: await readTextCapped(response, MAX_RESPONSE_BYTES),
+        };
+      },
     );
   } catch (thrown) {
+    if (isBodyTooLarge(thrown)) {
+      // Whatever it says, a 2xx may mean the call is being placed: a retry could dial twice.
+      return {
+        ok: false,
+        error: new SessionApiResponseTooLargeError(
+          { status, maxBytes: thrown.maxBytes },
+          operation,
+          attempt,
+        ),
+        retryable: false,
+      };
+    }
     if (isFetchTimedOut(thrown)) {
       // Tropo may have received the request and be starting the call: a retry could dial twice.
       return {

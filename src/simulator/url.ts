@@ -4,6 +4,8 @@
  * (DESIGN §7).
  */
 
+import { redactor } from '../lib';
+
 /** Outcome of resolving a `next` URL. */
 export type ResolvedUrl = { ok: true; url: string } | { ok: false; reason: string };
 
@@ -53,21 +55,23 @@ const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:)([^\s/@]+)(@)/gi;
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 const SECRET_KEY_NAME = new RegExp(`^(?:${SECRET_JSON_KEYS})$`, 'i');
 
+let lastKnown: { key: string; redact: (text: string) => string } | undefined;
+
+/** The shared redaction of `secrets`; a transcript asks for the same list line after line. */
+function knownRedactor(secrets: readonly string[]): (text: string) => string {
+  const key = JSON.stringify(secrets);
+  if (lastKnown?.key !== key) lastKnown = { key, redact: redactor(secrets, REDACTED) };
+  return lastKnown.redact;
+}
+
 /**
- * Replaces secrets in free text (URLs, JSON or XML bodies, log lines): every occurrence of a known
+ * Replaces secrets in free text (URLs, JSON or XML bodies, log lines): every spelling of a known
  * secret value, secret query parameters, `"token":"…"`-style JSON members, `<token>` elements,
  * passwords in URLs and Bearer/Basic credentials.
  */
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
-  let out = text;
-  // Longest first, so a secret that contains another is replaced whole.
-  const secrets = [...knownSecrets].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
-  for (const secret of secrets) {
-    out = out.split(secret).join(REDACTED);
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) out = out.split(encoded).join(REDACTED);
-  }
-  return out
+  // The shared redaction finds each known secret in every spelling (encoded, escaped, base64).
+  return knownRedactor(knownSecrets)(text)
     .replace(QUERY_PARAM, (_m, lead: string, key: string, value: string) =>
       value === '' ? `${lead}${key}` : `${lead}${key}${REDACTED}`,
     )

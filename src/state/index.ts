@@ -15,7 +15,7 @@ export {
   isStateUnavailableError,
 } from './store';
 export type { SessionState } from './session-state';
-export { sessionState } from './session-state';
+export { SESSION_KEY_FIELD, sessionState } from './session-state';
 export type { MemoryStateStore, MemoryStoreOptions } from './memory';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, createMemoryStore } from './memory';
 export type { RedisStateStore, RedisStoreOptions, StateStoreEvent } from './redis';

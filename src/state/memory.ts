@@ -1,6 +1,6 @@
 /** The in-memory state store: the default for one process, bounded in entries and bytes, expired entries swept. */
 import { toError } from '../lib';
-import type { StateStore, StoreHealth } from './store';
+import type { JsonObject, StateStore, StoreHealth } from './store';
 import {
   DEFAULT_MAX_BYTES_PER_SESSION,
   DEFAULT_TTL_SECONDS,
@@ -130,6 +130,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryState
     if (closed) throw new StateUnavailableError('state store is closed');
   }
 
+  function write(sessionId: string, value: JsonObject, ttl: number): void {
+    ensureOpen();
+    assertSessionId(sessionId);
+    assertTtl(ttl);
+    const text = encodeState(value, maxBytesPerSession);
+    const bytes = entryBytes(sessionId, text);
+    remove(sessionId);
+    // Evicting the least recently written entry costs O(1); expired ones are the sweep's job.
+    while (entries.size >= maxEntries && evictOldest('entries'));
+    while (heldBytes + bytes > maxBytes && evictOldest('bytes'));
+    entries.set(sessionId, { text, bytes, expiresAt: now() + ttl * 1000 });
+    heldBytes += bytes;
+  }
+
   return {
     backend: 'memory',
     ttlSeconds,
@@ -145,19 +159,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryState
         }
         return decodeState(entry.text);
       }),
-    set: (sessionId, value, ttl = ttlSeconds) =>
+    set: (sessionId, value, ttl = ttlSeconds) => settle(() => write(sessionId, value, ttl)),
+    claim: (sessionId, value, ttl = ttlSeconds) =>
       settle(() => {
         ensureOpen();
         assertSessionId(sessionId);
-        assertTtl(ttl);
-        const text = encodeState(value, maxBytesPerSession);
-        const bytes = entryBytes(sessionId, text);
-        remove(sessionId);
-        // Evicting the least recently written entry costs O(1); expired ones are the sweep's job.
-        while (entries.size >= maxEntries && evictOldest('entries'));
-        while (heldBytes + bytes > maxBytes && evictOldest('bytes'));
-        entries.set(sessionId, { text, bytes, expiresAt: now() + ttl * 1000 });
-        heldBytes += bytes;
+        const entry = entries.get(sessionId);
+        // One synchronous step: nothing can write between this check and the write.
+        if (entry !== undefined && entry.expiresAt > now()) return false;
+        write(sessionId, value, ttl);
+        return true;
       }),
     delete: (sessionId) =>
       settle(() => {

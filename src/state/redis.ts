@@ -163,6 +163,14 @@ export function createRedisStore(options: RedisStoreOptions): RedisStateStore {
       const text = encodeState(value, maxBytesPerSession);
       await run('SET', () => client.set(key, text, 'EX', ttl));
     },
+    async claim(sessionId, value, ttl = ttlSeconds) {
+      const key = keyFor(sessionId);
+      assertTtl(ttl);
+      const text = encodeState(value, maxBytesPerSession);
+      // NX: one atomic round trip; two instances claiming the same session cannot both win.
+      const reply = await run('SET', () => client.set(key, text, 'EX', ttl, 'NX'));
+      return reply === 'OK';
+    },
     async delete(sessionId) {
       const key = keyFor(sessionId);
       await run('DEL', () => client.del(key));

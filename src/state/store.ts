@@ -24,6 +24,11 @@ export interface StateStore {
   get(sessionId: string): Promise<JsonObject | undefined>;
   /** Replaces the session's state and (re)starts its TTL. */
   set(sessionId: string, value: JsonObject, ttlSeconds?: number): Promise<void>;
+  /**
+   * Writes `value` as the session's state only when the session has none (atomically: Redis
+   * `SET NX`); true when written, false when the session already had state, which is left as it was.
+   */
+  claim(sessionId: string, value: JsonObject, ttlSeconds?: number): Promise<boolean>;
   /** Forgets the session's state; forgetting an absent session is not an error. */
   delete(sessionId: string): Promise<void>;
   /** Readiness right now, without a round trip. */

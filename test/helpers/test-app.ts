@@ -6,6 +6,7 @@ import { createApp } from '../../src/runtime/app';
 import { loadConfig, type Config } from '../../src/runtime/config';
 import { createLogger } from '../../src/runtime/logger';
 import { loadApps, type AppRegistry } from '../../src/server/registry';
+import { configuredSecrets } from '../../src/server/secrets';
 import type { SessionApiClient } from '../../src/session-api';
 import { recordForSecretScan } from './secret-scan';
 import { createStateStore, type StateStore } from '../../src/state';
@@ -35,7 +36,12 @@ export function buildTestApp(
 ): TestApp {
   const config = loadConfig(env);
   const capture = logCapture();
-  const logger = createLogger({ level: 'debug', destination: capture });
+  // The secrets as main.ts hands them to the logger, so tests see the lines as served.
+  const logger = createLogger({
+    level: 'debug',
+    destination: capture,
+    secrets: configuredSecrets(config),
+  });
   // REDIS_URL in `env` gives the real Redis store, as `npm start` would; its events go to the log.
   const state =
     options.state ??

@@ -95,12 +95,15 @@ function nextUrls(text: string): string[] {
 }
 
 function withToken(name: string, extra: Record<string, string> = {}): Body {
-  const body = fixture<Body & { session: { parameters?: Record<string, string> } }>(
+  const body = fixture<Body & { session: { id?: string; parameters?: Record<string, string> } }>(
     `requests/${name}`,
   );
   body.session.parameters = { ...body.session.parameters, token: PLANTED.sessionToken, ...extra };
+  // A session starts only once (a repeated start is refused): every body gets an id of its own.
+  if (typeof body.session.id === 'string') body.session.id = `${body.session.id}-${(starts += 1)}`;
   return body;
 }
+let starts = 0;
 
 describe('planted secrets, every route', () => {
   let stub: StubTropo;
@@ -210,14 +213,20 @@ describe('planted secrets, every route', () => {
       ['ivr-menu', 'inbound-voice-session.json', 'ivr-choice-result.json'],
       ['snoop', 'reminder-session.json', 'ivr-hangup-result.json'],
     ] as const) {
-      const session = withToken(sessionFile) as { session: { id: string } };
-      const started = await send(`signed ${app}`, 'post', `/apps/${app}/start${key}`, session);
-      const urls = nextUrls(started.text);
-      expect(urls.length).toBeGreaterThan(0);
-      for (const url of urls) {
+      // A session's URLs stop working when it ends: each next URL is used in a session of its own.
+      const start = async () => {
+        const session = withToken(sessionFile) as { session: { id: string } };
+        const started = await send(`signed ${app}`, 'post', `/apps/${app}/start${key}`, session);
+        return { id: session.session.id, urls: nextUrls(started.text) };
+      };
+      const count = (await start()).urls.length;
+      expect(count).toBeGreaterThan(0);
+      for (let n = 0; n < count; n += 1) {
+        const { id, urls } = await start();
+        const url = urls[n] ?? '';
         const result = fixture<{ result: Body }>(`requests/${resultFile}`).result;
         await send(`continue ${url.split('?')[0] ?? ''}`, 'post', url, {
-          result: { ...result, sessionId: session.session.id, token: PLANTED.sessionToken },
+          result: { ...result, sessionId: id, token: PLANTED.sessionToken },
         });
       }
     }

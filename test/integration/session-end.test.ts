@@ -20,6 +20,7 @@ function countingStore(): { store: StateStore; deletes: () => number } {
       ttlSeconds: inner.ttlSeconds,
       get: (id) => inner.get(id),
       set: (id, value, ttl) => inner.set(id, value, ttl),
+      claim: (id, value, ttl) => inner.claim(id, value, ttl),
       delete: (id) => {
         deletes += 1;
         return inner.delete(id);

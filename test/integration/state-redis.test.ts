@@ -57,6 +57,19 @@ describe('Redis state store, Redis running', () => {
     expect(await store.get('sess-1')).toBeUndefined();
   });
 
+  it("when two claims race for one session, then exactly one wins and the winner's state stays", async () => {
+    const store = await openStore({ ttlSeconds: 60 });
+    const other = await openStore({ ttlSeconds: 60 });
+    const won = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => store.claim('race', { n: i })),
+    );
+    expect(won.filter(Boolean)).toHaveLength(1);
+    const winner = won.indexOf(true);
+    expect(await store.get('race')).toEqual({ n: winner });
+    expect(await raw.ttl(store.keyFor('race'))).toBeGreaterThan(0);
+    expect(await other.claim('race', { n: -1 })).toBe(true); // another namespace: another session
+  });
+
   it('when a state is set, then it lives at <namespace>:<sessionId> as JSON with the TTL in Redis', async () => {
     const store = await openStore({ ttlSeconds: 600 });
     const key = store.keyFor('abc123');

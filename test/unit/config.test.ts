@@ -121,6 +121,35 @@ describe('loadConfig', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it.each([
+    ['TROPO_API_URL', 'https://alice:hunter2@api.tropo.com/1.0 x'],
+    ['TROPO_API_URL', 'https://alice:hun ter2@api.tropo.com/1.0'],
+    ['TROPO_API_URL', 'ftp://hunter2@api.tropo.com/1.0'],
+    ['PUBLIC_URL', 'https://tunnel example/?token=hunter2&mode=x'],
+    ['PUBLIC_URL', 'https:/ /host/?api_key=hunter2'],
+    ['PUBLIC_URL', 'https://alice:hunter2@tunnel .example/?access_token=hunter2'],
+  ])(
+    'when %s=%j is malformed, then the error shows the value without its credentials',
+    (key, value) => {
+      let message = '';
+      try {
+        loadConfig({ [key]: value });
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toContain(`${key}: `);
+      expect(message).toContain('(got ');
+      expect(message).not.toContain('hunter2');
+      expect(message).not.toContain('hun ter2');
+    },
+  );
+
+  it('when a malformed URL holds no credentials, then it is echoed as given', () => {
+    expect(() => loadConfig({ PUBLIC_URL: 'https://tunnel example/?mode=x' })).toThrow(
+      'PUBLIC_URL: must be an http(s) URL (got "https://tunnel example/?mode=x")',
+    );
+  });
+
   it('when the webhook keys are given, then the allow list is split and the secret kept', () => {
     const config = loadConfig({
       WEBHOOK_SECRET: '0123456789abcdef0123',

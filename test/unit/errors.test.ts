@@ -27,6 +27,7 @@ describe('the error catalogue', () => {
         'REQUEST_MALFORMED',
         'REQUEST_TIMEOUT',
         'ROUTE_NOT_FOUND',
+        'SESSION_ALREADY_STARTED',
         'STATE_UNAVAILABLE',
         'UNKNOWN_APP',
         'UNKNOWN_HANDLER',
@@ -41,7 +42,9 @@ describe('the error catalogue', () => {
     'when %s is reported, then its code, status and message are sound',
     (code, entry) => {
       expect(code).toMatch(/^[A-Z][A-Z0-9_]+$/);
-      expect([200, 400, 401, 403, 404, 408, 413, 415, 431, 500, 502, 503]).toContain(entry.status);
+      expect([200, 400, 401, 403, 404, 408, 409, 413, 415, 431, 500, 502, 503]).toContain(
+        entry.status,
+      );
       expect(entry.message.length).toBeGreaterThan(10);
       expect(entry.message).toMatch(/\.$/);
     },

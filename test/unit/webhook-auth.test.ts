@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { bearerMatches } from '../../src/server/launch';
-import { continuationSigner, ipAllowList, keyMatches } from '../../src/server/webhook-auth';
+import {
+  continuationSigner,
+  ipAllowList,
+  keyMatches,
+  newSessionKey,
+} from '../../src/server/webhook-auth';
 
 const SECRET = 'correct-horse-battery-staple';
 
@@ -72,51 +77,71 @@ describe('ipAllowList', () => {
 
 describe('continuationSigner', () => {
   const signer = continuationSigner(SECRET);
+  const K = newSessionKey();
 
   it('when a signature is checked against what it was made for, then it verifies', () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), fc.string(), (app, handler, sessionId) => {
-        expect(signer.verify(app, handler, sessionId, signer.sign(app, handler, sessionId))).toBe(
-          true,
+      fc.property(
+        fc.string(),
+        fc.string(),
+        fc.string(),
+        fc.string({ minLength: 1 }),
+        (app, handler, sessionId, key) => {
+          const sig = signer.sign(app, handler, sessionId, key);
+          expect(signer.verify(app, handler, sessionId, key, sig)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('when any of app, handler, session or session key differs, then the signature does not verify', () => {
+    const tuple = fc.tuple(fc.string(), fc.string(), fc.string(), fc.string({ minLength: 1 }));
+    fc.assert(
+      fc.property(tuple, tuple, (a, b) => {
+        fc.pre(a.some((x, i) => x !== b[i]));
+        expect(signer.verify(b[0], b[1], b[2], b[3], signer.sign(a[0], a[1], a[2], a[3]))).toBe(
+          false,
         );
       }),
       { numRuns: 200 },
     );
   });
 
-  it('when any of app, handler or session differs, then the signature does not verify', () => {
-    const tuple = fc.tuple(fc.string(), fc.string(), fc.string());
-    fc.assert(
-      fc.property(tuple, tuple, (a, b) => {
-        fc.pre(a.some((x, i) => x !== b[i]));
-        expect(signer.verify(b[0], b[1], b[2], signer.sign(a[0], a[1], a[2]))).toBe(false);
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('when fields are shifted between app, handler and session, then the signature differs', () => {
-    expect(signer.sign('ab', 'c', 'd')).not.toBe(signer.sign('a', 'bc', 'd'));
-    expect(signer.sign('a', 'b', 'c')).not.toBe(signer.sign('a', 'b\u0000c', ''));
+  it('when fields are shifted between app, handler, session and key, then the signature differs', () => {
+    expect(signer.sign('ab', 'c', 'd', K)).not.toBe(signer.sign('a', 'bc', 'd', K));
+    expect(signer.sign('a', 'b', 'c', 'k')).not.toBe(signer.sign('a', 'b', 'c\u0000k', 'k'));
   });
 
   it('when another secret signs, then the signature does not verify', () => {
     const other = continuationSigner(`${SECRET}!`);
-    expect(signer.verify('app', 'h', 's1', other.sign('app', 'h', 's1'))).toBe(false);
+    expect(signer.verify('app', 'h', 's1', K, other.sign('app', 'h', 's1', K))).toBe(false);
+  });
+
+  it('when the session key is empty, then nothing is signed and nothing verifies', () => {
+    expect(() => signer.sign('app', 'h', 's1', '')).toThrow(/session key/);
+    expect(signer.verify('app', 'h', 's1', '', 'x'.repeat(43))).toBe(false);
+  });
+
+  it('when two session keys are made, then they differ and are 128 bits, URL-safe', () => {
+    const a = newSessionKey();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(newSessionKey()).not.toBe(a);
   });
 
   it.each([
     ['no signature', undefined],
     ['an empty signature', ''],
     ['a repeated signature', ['x', 'y']],
-    ['a truncated signature', continuationSigner(SECRET).sign('app', 'h', 's1').slice(0, -1)],
+    ['a truncated signature', continuationSigner(SECRET).sign('app', 'h', 's1', K).slice(0, -1)],
   ])('when given %s, then it does not verify', (_what, sig) => {
-    expect(signer.verify('app', 'h', 's1', sig)).toBe(false);
+    expect(signer.verify('app', 'h', 's1', K, sig)).toBe(false);
   });
 
-  it('when signing, then the signature is URL-safe and does not contain the secret', () => {
-    const sig = signer.sign('app', 'h', 's1');
+  it('when signing, then the signature is URL-safe and contains neither the secret nor the key', () => {
+    const sig = signer.sign('app', 'h', 's1', K);
     expect(sig).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(sig).not.toContain(SECRET);
+    expect(sig).not.toContain(K);
   });
 });

@@ -7,11 +7,14 @@ import {
   isSessionApiNotFoundError,
   isSessionApiRejectedError,
   isSessionApiResponseError,
+  isSessionApiResponseTooLargeError,
   isSessionApiTimeoutError,
   type CreateSessionRequest,
   type SessionApiClientOptions,
   type SessionApiEvent,
 } from '../../../src/session-api';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { restBody } from '../../helpers/rest-vectors';
 import { refusedBaseUrl, startStubTropo, type StubTropo } from '../../helpers/stub-tropo';
 
@@ -239,6 +242,62 @@ describe('createSession', () => {
       bodyExcerpt: expect.stringContaining('captive portal'),
     });
     expect(stub.requests).toHaveLength(1);
+  });
+
+  it.each([
+    ['a 200', 200],
+    ['a 502', 502],
+  ])(
+    'when Tropo answers %s of 5 MB, then a too-large error comes at once, unretried',
+    async (_what, status) => {
+      stub.answer({ status, body: `<html>${'x'.repeat(5 * 1024 * 1024)}</html>` });
+
+      const err = await failure(client().createSession({ token: TOKEN }));
+
+      expect(isSessionApiResponseTooLargeError(err)).toBe(true);
+      expect(err).toMatchObject({
+        code: 'SESSION_API_RESPONSE_TOO_LARGE',
+        status,
+        maxBytes: 64 * 1024,
+        message: expect.stringContaining('over 65536 bytes'),
+      });
+      expect(stub.requests).toHaveLength(1);
+    },
+  );
+
+  it('when a 5 MB answer streams without a length, then reading stops at the cap', async () => {
+    let written = 0;
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const pump = () => {
+        while (written < 5 * 1024 * 1024) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('error', () => undefined);
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const api = client({ baseUrl: `http://127.0.0.1:${port}/1.0` });
+      const err = await failure(api.createSession({ token: TOKEN }));
+      expect(isSessionApiResponseTooLargeError(err)).toBe(true);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('when Tropo answers just under the cap, then the answer is read', async () => {
+    const body = restBody('session-api-response', 'success, JSON');
+    const padded = body.replace(/}\s*$/, `, "pad": "${'x'.repeat(64 * 1024 - body.length - 20)}"}`);
+    expect(Buffer.byteLength(padded)).toBeLessThanOrEqual(64 * 1024);
+    stub.answer({ body: padded });
+    await expect(client().createSession({ token: TOKEN })).resolves.toMatchObject({ id: 'ID' });
   });
 
   it('when Tropo redirects, then the token is not resent to the new location', async () => {

@@ -7,6 +7,7 @@ import {
   isSessionApiNotFoundError,
   isSessionApiRejectedError,
   isSessionApiResponseError,
+  isSessionApiResponseTooLargeError,
   isSessionApiTimeoutError,
   SessionApiHttpError,
   SessionApiInvalidRequestError,
@@ -14,6 +15,7 @@ import {
   SessionApiNotFoundError,
   SessionApiRejectedError,
   SessionApiResponseError,
+  SessionApiResponseTooLargeError,
   SessionApiTimeoutError,
   sessionApiErrorCodes,
 } from '../../../src/session-api';
@@ -45,6 +47,10 @@ const samples = [
   [
     new SessionApiResponseError({ status: 200, bodyExcerpt: '<html>' }, 'createSession', 1),
     isSessionApiResponseError,
+  ],
+  [
+    new SessionApiResponseTooLargeError({ status: 200, maxBytes: 65536 }, 'createSession', 1),
+    isSessionApiResponseTooLargeError,
   ],
   [
     new SessionApiInvalidRequestError('a token is required', 'createSession'),

@@ -1,6 +1,11 @@
 /** Tests the per-session view apps get as ctx.state, over the memory store and a failing store. */
 import type { JsonObject, StateStore } from '../../../src/state';
-import { StateUnavailableError, createMemoryStore, sessionState } from '../../../src/state';
+import {
+  SESSION_KEY_FIELD,
+  StateUnavailableError,
+  createMemoryStore,
+  sessionState,
+} from '../../../src/state';
 
 describe('sessionState', () => {
   it('when keys are set, then each reads back and the others are kept', async () => {
@@ -108,6 +113,11 @@ describe('sessionState', () => {
         data.set(id, value);
         return Promise.resolve();
       },
+      claim: (id, value) => {
+        if (data.has(id)) return Promise.resolve(false);
+        data.set(id, value);
+        return Promise.resolve(true);
+      },
       delete: (id) => {
         data.delete(id);
         return Promise.resolve();
@@ -130,6 +140,36 @@ describe('sessionState', () => {
     await expect(state.set('a', 1)).rejects.toThrow(TypeError);
     await expect(state.delete()).rejects.toThrow(TypeError);
     expect(store.size()).toBe(0);
+    await store.close();
+  });
+});
+
+describe('the session key field', () => {
+  it('when a session holds a key, then apps never see it, cannot set it, and a keyed whole delete keeps it', async () => {
+    const store = createMemoryStore({ sweepIntervalMs: 0 });
+    expect(await store.claim('s1', { [SESSION_KEY_FIELD]: 'k' })).toBe(true);
+    expect(await store.claim('s1', { [SESSION_KEY_FIELD]: 'other' })).toBe(false);
+    const view = sessionState(store, 's1', { keyed: true });
+    await view.set('a', 1);
+    expect(await view.all()).toEqual({ a: 1 });
+    expect(await view.get(SESSION_KEY_FIELD)).toBeUndefined();
+    await expect(view.set(SESSION_KEY_FIELD, 'forged')).rejects.toThrow(/reserved/);
+    await view.delete(SESSION_KEY_FIELD);
+    await view.delete('a');
+    expect(await store.get('s1')).toEqual({ [SESSION_KEY_FIELD]: 'k' });
+    await view.set('b', 2);
+    await view.delete();
+    expect(await store.get('s1')).toEqual({ [SESSION_KEY_FIELD]: 'k' });
+    await store.close();
+  });
+
+  it('when an entry has expired, then a claim takes the session afresh', async () => {
+    let t = 0;
+    const store = createMemoryStore({ ttlSeconds: 1, sweepIntervalMs: 0, now: () => t });
+    expect(await store.claim('s1', { a: 1 })).toBe(true);
+    t = 1_000;
+    expect(await store.claim('s1', { a: 2 })).toBe(true);
+    expect(await store.get('s1')).toEqual({ a: 2 });
     await store.close();
   });
 });
