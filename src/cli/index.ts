@@ -28,6 +28,10 @@ const commands: Record<string, { summary: string; load: () => Command }> = {
     summary: 'play one Tropo session against an app and print the transcript (--url or --app)',
     load: () => (require('./simulate') as typeof import('./simulate')).simulateCommand,
   },
+  campaign: {
+    summary: 'schedule and follow reminder campaigns: campaign create|list|status|report|cancel',
+    load: () => (require('./campaign') as typeof import('./campaign')).campaign,
+  },
   'fake-tropo': {
     summary: 'a local stand-in for Tropo: Session API plus a simulator (--start-url URL)',
     load: () => (require('./fake-tropo') as typeof import('./fake-tropo')).fakeTropoCommand,
