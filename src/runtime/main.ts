@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../server/app';
+import { startCampaigns } from './campaigns';
 import { assertStateShared, startPrimary, workerCount } from './cluster';
 import { loadConfig, loadDotEnv, type Config } from './config';
 import { clientErrorHandler } from '../server/http/client-error';
@@ -48,12 +49,15 @@ export async function startServer(
   });
   let shuttingDown = false;
   const metrics = createMetrics({ appNames: registry.list().map((a) => a.name) });
+  // With REDIS_URL every instance dispatches campaigns: no separate worker command is needed.
+  const campaigns = await startCampaigns(config, logger, registry);
   const app = createApp(config, {
     logger,
     registry,
     state,
     metrics,
     isShuttingDown: () => shuttingDown,
+    ...(campaigns ? { campaigns } : {}),
   });
 
   const server = createServer({
@@ -74,6 +78,9 @@ export async function startServer(
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (err: unknown) => {
+    await campaigns?.close();
+    throw err;
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -104,6 +111,8 @@ export async function startServer(
           'shutdown deadline reached: closed the connections still open',
         );
       }
+      // The campaign workers close before their Redis connections (launches in progress finish).
+      await campaigns?.close();
       await state.close();
       logger.info('shut down');
     })();

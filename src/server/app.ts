@@ -14,6 +14,8 @@ import type { StateStore } from '../state';
 import { sessionState } from '../state';
 import { continuationSigner, type ContinuationSigner } from './webhook-auth';
 import { apiRoutes } from '../../routes/api';
+import { campaignRoutes } from '../../routes/campaigns';
+import type { Campaigns } from '../campaigns';
 import { infoRoutes } from '../../routes/info';
 import { metricsRoutes } from '../../routes/metrics';
 import { TROPO_PATHS, tropoRoutes } from '../../routes/tropo';
@@ -29,6 +31,8 @@ export interface AppDeps {
   isShuttingDown?: () => boolean;
   /** The metrics behind `GET /metrics`; made for this app's registry when not given. */
   metrics?: Metrics;
+  /** Scheduled reminders (only with REDIS_URL); without them the campaign routes answer 503. */
+  campaigns?: Campaigns;
 }
 
 /**
@@ -108,6 +112,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
       log: (event) => logger.debug({ sessionApi: event }, `session API ${event.event}`),
     });
   app.use(apiRoutes({ config, registry, client, logger }, parseBody));
+  app.use(campaignRoutes(config, deps.campaigns));
   app.use(notFound);
   app.use(
     errorHandler((err) => {
