@@ -51,7 +51,8 @@ function positiveInt(env: NodeJS.ProcessEnv, key: string, fallback: number): num
 
 /** Reads BENCH_CAMPAIGN_REMINDERS, BENCH_CAMPAIGN_RATES and BENCH_CAMPAIGN_SCHEDULED. */
 export function readCampaignSettings(env: NodeJS.ProcessEnv = process.env): CampaignBenchSettings {
-  const rates = (env.BENCH_CAMPAIGN_RATES?.trim() || '10,50,100').split(',').map((r) => {
+  const text = env.BENCH_CAMPAIGN_RATES?.trim() || '10,50,100';
+  const rates = (text === 'none' ? [] : text.split(',')).map((r) => {
     const n = Number(r.trim());
     if (!Number.isInteger(n) || n < 1 || n > 1000) {
       throw new Error(`BENCH_CAMPAIGN_RATES must be launches per second (1-1000), got "${r}"`);
