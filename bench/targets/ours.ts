@@ -1,6 +1,6 @@
 /** Target "ours": the product server, createApp() with its shipped apps, built as src/runtime/main.ts builds it. */
 import { createServer } from 'node:http';
-import { createApp } from '../../src/server/app';
+import { createApp } from '../../src/runtime/app';
 import { loadConfig } from '../../src/runtime/config';
 import { createLogger } from '../../src/runtime/logger';
 import { loadApps } from '../../src/server/registry';

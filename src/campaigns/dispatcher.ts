@@ -24,7 +24,7 @@ export const LAUNCH_QUEUE = 'tropo-campaign-launches';
 export const TIMEOUT_QUEUE = 'tropo-campaign-timeouts';
 /** BullMQ's key prefix for both queues. */
 export const QUEUE_PREFIX = 'tropo:bull';
-/** Head room after the outcome timeout for a launch still waiting on the Session API. */
+/** Head room after the outcome timeout for a launch still waiting on the Session API (its timeout is 10 s). */
 const LAUNCH_MARGIN_MS = 30_000;
 
 /** One attempt of one reminder: the data of both kinds of job. */
@@ -56,6 +56,8 @@ export interface DispatcherDeps {
   log: Logger;
   observer?: DispatchObserver;
   now?: () => number;
+  /** The longest a launch call may take (the outcome deadline allows for it); default 30 s. */
+  launchMarginMs?: number;
 }
 
 /** The job id of an attempt: BullMQ refuses `:`, and the fixed-length campaign id keeps it unique. */
@@ -134,15 +136,15 @@ export class Dispatcher {
   start(): void {
     if (this.workers.length > 0) return;
     const { connection, settings, log } = this.deps;
-    // One launch per 1000/rate ms: in any one-second window at most rate (+1) launches.
-    const duration = Math.max(1, Math.ceil(1000 / settings.launchRate));
     const launcher = new Worker<AttemptJob>(
       LAUNCH_QUEUE,
       (job, token) => this.runLaunch(job, token),
       {
         connection,
         prefix: QUEUE_PREFIX,
-        limiter: { max: 1, duration },
+        // BullMQ's limiter (global through Redis) keeps workers from taking jobs ahead of the rate;
+        // the launch slots (runLaunch) space the calls themselves evenly within each second.
+        limiter: { max: settings.launchRate, duration: 1000 },
         concurrency: Math.min(100, Math.max(2, settings.launchRate)),
         // A job whose worker died re-runs elsewhere; the claim turns it into `unknown`, never a call.
         maxStalledCount: 10,
@@ -248,13 +250,15 @@ export class Dispatcher {
       { c, r, a },
       {
         jobId: timeoutJobId(c, r, a),
-        delay: settings.outcomeTimeoutSeconds * 1000 + LAUNCH_MARGIN_MS,
+        delay:
+          settings.outcomeTimeoutSeconds * 1000 + (this.deps.launchMarginMs ?? LAUNCH_MARGIN_MS),
         removeOnComplete: true,
         removeOnFail: 1000,
         attempts: 5,
         backoff: { type: 'exponential', delay: 1000 },
       },
     );
+    await this.launchSlot();
     let created: SessionCreated;
     try {
       created = await this.deps.launch(app, {
@@ -295,6 +299,22 @@ export class Dispatcher {
         attempt: a,
         patch: { l: created.id },
       });
+    }
+  }
+
+  /**
+   * Waits for this launch's slot: one per 1000/rate ms on Redis's clock, whichever instance
+   * takes it, so no one-second window holds more than rate (+1) calls and per-job overhead
+   * does not lower the rate. A slot woken late (the event loop stalled) is given up for a new
+   * one: sent late, it would bunch up with the launches after it.
+   */
+  private async launchSlot(): Promise<void> {
+    const interval = 1000 / this.deps.settings.launchRate;
+    for (;;) {
+      const wait = await this.deps.store.reserveLaunchSlot(interval);
+      const slot = Date.now() + wait;
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (Date.now() - slot <= interval / 2) return;
     }
   }
 

@@ -90,3 +90,17 @@ for i = 2, #ARGV do
 end
 return cancelled
 `;
+
+/**
+ * Reserves the next launch slot, `interval` ms after the previous one (or now), on Redis's clock
+ * so every instance shares one schedule. KEYS: pace key. ARGV: interval (ms).
+ * Returns how many ms to wait before launching.
+ */
+export const PACE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+local slot = math.max(now, last + tonumber(ARGV[1]))
+redis.call('SET', KEYS[1], tostring(slot), 'PX', 60000)
+return slot - now
+`;

@@ -13,7 +13,7 @@ import {
   type ReminderRecord,
   type ReminderStatus,
 } from './model';
-import { CANCEL, CLAIM, TRANSITION } from './scripts';
+import { CANCEL, CLAIM, PACE, TRANSITION } from './scripts';
 
 /** The key prefix every campaign record lives under. */
 export const PREFIX = 'tropo:campaigns:';
@@ -25,6 +25,7 @@ const CHUNK = 1000;
 const keys = {
   index: `${PREFIX}index`,
   secret: `${PREFIX}secret`,
+  pace: `${PREFIX}pace`,
   meta: (c: string) => `${PREFIX}${c}:meta`,
   reminders: (c: string) => `${PREFIX}${c}:reminders`,
   order: (c: string) => `${PREFIX}${c}:order`,
@@ -51,6 +52,7 @@ type ScriptRedis = Redis & {
   campaignTransition(...args: string[]): Promise<[number, string]>;
   campaignClaim(...args: string[]): Promise<[string, string]>;
   campaignCancel(...args: string[]): Promise<string[]>;
+  campaignPace(...args: string[]): Promise<number>;
 };
 
 /** The store over one ioredis connection (it defines its scripts on it). */
@@ -61,6 +63,7 @@ export class CampaignStore {
     redis.defineCommand('campaignTransition', { numberOfKeys: 2, lua: TRANSITION });
     redis.defineCommand('campaignClaim', { numberOfKeys: 3, lua: CLAIM });
     redis.defineCommand('campaignCancel', { numberOfKeys: 2, lua: CANCEL });
+    redis.defineCommand('campaignPace', { numberOfKeys: 1, lua: PACE });
     this.redis = redis as ScriptRedis;
   }
 
@@ -272,6 +275,11 @@ export class CampaignStore {
       if (ids.length < CHUNK) break;
     }
     return cancelled;
+  }
+
+  /** Reserves the next launch slot `intervalMs` after the last (all instances share it); ms to wait. */
+  async reserveLaunchSlot(intervalMs: number): Promise<number> {
+    return Number(await this.redis.campaignPace(keys.pace, String(intervalMs)));
   }
 
   /** The secret that signs campaign references: made once (SET NX), shared by every instance. */

@@ -97,6 +97,8 @@ const envSchema = z.object({
     .optional(),
   STATE_TTL_SECONDS: integer(1, 7 * 24 * 3600).default(4 * 3600 + 600),
   STATE_MAX_ENTRIES: integer(1, 10_000_000).default(100_000),
+  STATE_MAX_BYTES: integer(1024, 64 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  STATE_MAX_BYTES_PER_SESSION: integer(256, 64 * 1024 * 1024).default(16 * 1024),
   WEB_CONCURRENCY: z
     .string()
     .trim()
@@ -190,6 +192,11 @@ export function loadConfig(
       `HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}) (got ${e.HTTP_HEADERS_TIMEOUT_MS})`,
     ]);
   }
+  if (e.STATE_MAX_BYTES_PER_SESSION > e.STATE_MAX_BYTES) {
+    throw new ConfigError([
+      `STATE_MAX_BYTES_PER_SESSION: must not exceed STATE_MAX_BYTES (${e.STATE_MAX_BYTES}) (got ${e.STATE_MAX_BYTES_PER_SESSION})`,
+    ]);
+  }
   const appTokens: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     const match = /^TROPO_TOKEN_([A-Z0-9_]+)$/.exec(key);
@@ -215,6 +222,8 @@ export function loadConfig(
     redisUrl: e.REDIS_URL,
     stateTtlSeconds: e.STATE_TTL_SECONDS,
     stateMaxEntries: e.STATE_MAX_ENTRIES,
+    stateMaxBytes: e.STATE_MAX_BYTES,
+    stateMaxBytesPerSession: e.STATE_MAX_BYTES_PER_SESSION,
     webConcurrency: e.WEB_CONCURRENCY,
     relayTo: e.RELAY_TO,
     smsFrom: e.SMS_FROM,

@@ -2,7 +2,7 @@
 import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../server/app';
+import { createApp } from './app';
 import { startCampaigns } from './campaigns';
 import { assertStateShared, startPrimary, workerCount } from './cluster';
 import { loadConfig, loadDotEnv, type Config } from './config';
@@ -41,14 +41,17 @@ export async function startServer(
   options: { connectionsCheckingIntervalMs?: number } = {},
 ): Promise<RunningServer> {
   const registry = loadApps(undefined, config.apps);
+  const metrics = createMetrics({ appNames: registry.list().map((a) => a.name) });
   const state: StateStore = createStateStore({
     ttlSeconds: config.stateTtlSeconds,
     maxEntries: config.stateMaxEntries,
+    maxBytes: config.stateMaxBytes,
+    maxBytesPerSession: config.stateMaxBytesPerSession,
+    onEvict: metrics.stateEvicted,
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     log: logger.child({ component: 'state' }),
   });
   let shuttingDown = false;
-  const metrics = createMetrics({ appNames: registry.list().map((a) => a.name) });
   // With REDIS_URL every instance dispatches campaigns: no separate worker command is needed.
   const campaigns = await startCampaigns(config, logger, registry);
   const app = createApp(config, {

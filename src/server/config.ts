@@ -29,6 +29,10 @@ export interface Config {
   redisUrl: string | undefined;
   stateTtlSeconds: number;
   stateMaxEntries: number;
+  /** Bytes the memory state store may hold in all (oldest evicted first). */
+  stateMaxBytes: number;
+  /** Bytes one session's state may take, in memory or Redis; a larger write fails the app. */
+  stateMaxBytesPerSession: number;
   /** Worker processes to run (`auto`: one per CPU); more than one needs `redisUrl`. */
   webConcurrency: number | 'auto';
   relayTo: string | undefined;

@@ -26,6 +26,8 @@ export interface Metrics {
   readonly pipeline: PipelineObserver;
   /** Fed by the request log hook: documents served, request durations. */
   readonly requests: RequestObserver;
+  /** Fed by the memory state store: entries evicted to make room, by reason (entries or bytes). */
+  readonly stateEvicted: (reason: 'entries' | 'bytes') => void;
   /** The exposition content type. */
   readonly contentType: string;
   /** The exposition text: this instance's metrics, then the process metrics. */
@@ -100,6 +102,13 @@ export function createMetrics(options: { appNames: Iterable<string> }): Metrics 
     registers,
   });
 
+  const evictions = new Counter({
+    name: 'tropo_state_evictions_total',
+    help: 'Sessions whose state the memory store evicted to stay within STATE_MAX_ENTRIES (entries) or STATE_MAX_BYTES (bytes).',
+    labelNames: ['reason'],
+    registers,
+  });
+
   const durationFor = childCache((method: string, route: string, status: string) =>
     duration.labels(method, route, status),
   );
@@ -124,6 +133,7 @@ export function createMetrics(options: { appNames: Iterable<string> }): Metrics 
     registry,
     pipeline,
     requests,
+    stateEvicted: (reason) => evictions.labels(reason).inc(),
     contentType: exposed.contentType,
     render: () => exposed.metrics(),
   };

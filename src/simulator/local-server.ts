@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../server/app';
+import { createApp } from '../runtime/app';
 import { loadConfig, type Config } from '../runtime/config';
 import { createLogger, type Logger } from '../runtime/logger';
 import { loadApps, type AppRegistry } from '../server/registry';
@@ -39,6 +39,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const state = createStateStore({
     ttlSeconds: config.stateTtlSeconds,
     maxEntries: config.stateMaxEntries,
+    maxBytes: config.stateMaxBytes,
+    maxBytesPerSession: config.stateMaxBytesPerSession,
   });
   const server: Server = createServer(createApp(config, { logger, registry, state }));
   await new Promise<void>((resolve, reject) => {

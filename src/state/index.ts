@@ -6,15 +6,18 @@ import type { StateStore } from './store';
 
 export type { JsonObject, JsonValue, StateStore, StoreHealth } from './store';
 export {
+  DEFAULT_MAX_BYTES_PER_SESSION,
   DEFAULT_TTL_SECONDS,
+  STATE_TOO_LARGE,
   STATE_UNAVAILABLE,
+  StateTooLargeError,
   StateUnavailableError,
   isStateUnavailableError,
 } from './store';
 export type { SessionState } from './session-state';
 export { sessionState } from './session-state';
 export type { MemoryStateStore, MemoryStoreOptions } from './memory';
-export { DEFAULT_MAX_ENTRIES, createMemoryStore } from './memory';
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, createMemoryStore } from './memory';
 export type { RedisStateStore, RedisStoreOptions, StateStoreEvent } from './redis';
 export { DEFAULT_NAMESPACE, createRedisStore } from './redis';
 
@@ -31,6 +34,12 @@ export interface StateStoreOptions {
   ttlSeconds?: number;
   /** Bound on sessions kept by the memory backend. */
   maxEntries?: number;
+  /** Bound on the bytes kept by the memory backend (Redis bounds its own memory). */
+  maxBytes?: number;
+  /** Bound on one session's encoded state, in either backend. */
+  maxBytesPerSession?: number;
+  /** Told of each memory entry evicted to make room. */
+  onEvict?: (reason: 'entries' | 'bytes') => void;
   /** Redis key namespace. */
   namespace?: string;
   log?: StateLog;
@@ -64,10 +73,13 @@ function logEvents(log: StateLog): (event: StateStoreEvent) => void {
 
 /** Creates the server's state store from configuration. */
 export function createStateStore(options: StateStoreOptions = {}): StateStore {
-  const { redisUrl, ttlSeconds, maxEntries, namespace, log } = options;
+  const { redisUrl, ttlSeconds, maxEntries, maxBytes, maxBytesPerSession, namespace, log } =
+    options;
+  const perSession = maxBytesPerSession === undefined ? {} : { maxBytesPerSession };
   if (redisUrl !== undefined && redisUrl !== '') {
     return createRedisStore({
       url: redisUrl,
+      ...perSession,
       ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
       ...(namespace === undefined ? {} : { namespace }),
       ...(log === undefined ? {} : { onEvent: logEvents(log) }),
@@ -76,5 +88,8 @@ export function createStateStore(options: StateStoreOptions = {}): StateStore {
   return createMemoryStore({
     ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
     ...(maxEntries === undefined ? {} : { maxEntries }),
+    ...(maxBytes === undefined ? {} : { maxBytes }),
+    ...perSession,
+    ...(options.onEvict === undefined ? {} : { onEvict: options.onEvict }),
   });
 }

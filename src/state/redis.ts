@@ -2,8 +2,10 @@
 import type { Redis as RedisClient } from 'ioredis';
 import type { StateStore, StoreHealth } from './store';
 import {
+  DEFAULT_MAX_BYTES_PER_SESSION,
   DEFAULT_TTL_SECONDS,
   StateUnavailableError,
+  assertByteBound,
   assertSessionId,
   assertTtl,
   decodeState,
@@ -20,6 +22,8 @@ export type StateStoreEvent =
 export interface RedisStoreOptions {
   url: string;
   ttlSeconds?: number;
+  /** Largest encoded state of one session; a larger write rejects with StateTooLargeError. Default 16 KB. */
+  maxBytesPerSession?: number;
   /** Key prefix before `:<sessionId>`. Default `tropo-app:state`. */
   namespace?: string;
   /** Longest wait for one command before it fails with StateUnavailableError. Default 1000 ms. */
@@ -59,6 +63,8 @@ function describe(err: unknown): string {
 export function createRedisStore(options: RedisStoreOptions): RedisStateStore {
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
   assertTtl(ttlSeconds);
+  const maxBytesPerSession = options.maxBytesPerSession ?? DEFAULT_MAX_BYTES_PER_SESSION;
+  assertByteBound('maxBytesPerSession', maxBytesPerSession);
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   if (namespace.length === 0) throw new TypeError('state: the Redis namespace must not be empty');
   const commandTimeoutMs = options.commandTimeoutMs ?? 1000;
@@ -158,7 +164,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStateStore {
     async set(sessionId, value, ttl = ttlSeconds) {
       const key = keyFor(sessionId);
       assertTtl(ttl);
-      const text = encodeState(value);
+      const text = encodeState(value, maxBytesPerSession);
       await run('SET', () => client.set(key, text, 'EX', ttl));
     },
     async delete(sessionId) {

@@ -75,14 +75,49 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
+/** Default bound on one session's encoded state: 16 KB (a Tropo conversation keeps a few keys). */
+export const DEFAULT_MAX_BYTES_PER_SESSION = 16 * 1024;
+
+/** Stable code of StateTooLargeError. */
+export const STATE_TOO_LARGE = 'STATE_TOO_LARGE';
+
+/** A write would make one session's state larger than the configured bound; nothing was written. */
+export class StateTooLargeError extends Error {
+  readonly code = STATE_TOO_LARGE;
+
+  constructor(
+    readonly bytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(
+      `state: this session's state would be ${bytes} bytes, over the ${maxBytes}-byte bound (STATE_MAX_BYTES_PER_SESSION); nothing was written`,
+    );
+    this.name = 'StateTooLargeError';
+  }
+}
+
+/** Throws a RangeError unless `bytes` is a whole number ≥ 1. */
+export function assertByteBound(name: string, bytes: number): void {
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new RangeError(`state: ${name} must be a whole number of bytes ≥ 1, got ${bytes}`);
+  }
+}
+
 /**
  * Encodes a session's state for storage. Both backends store this text, so values behave the same
- * everywhere: callers never share references with the store, and what JSON cannot hold is refused here.
+ * everywhere: callers never share references with the store, and what JSON cannot hold is refused
+ * here, as is a state over `maxBytes` (UTF-8 bytes of the JSON text).
  */
-export function encodeState(value: JsonObject): string {
+export function encodeState(value: JsonObject, maxBytes = DEFAULT_MAX_BYTES_PER_SESSION): string {
   if (!isJsonObject(value))
     throw new TypeError('state: a session state must be a plain JSON object');
-  return JSON.stringify(value);
+  const text = JSON.stringify(value);
+  // A JS string's length bounds its UTF-8 size from below (×3 from above): measure only near the bound.
+  if (text.length * 3 > maxBytes) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > maxBytes) throw new StateTooLargeError(bytes, maxBytes);
+  }
+  return text;
 }
 
 /** Decodes stored text; `undefined` when it is not JSON or not an object (a corrupt entry). */

@@ -105,3 +105,22 @@ export function toText(value: unknown, stringify: boolean): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * What a Tropo session id looks like: 1–128 characters of letters, digits, `.`, `_`, `-` and `@`
+ * (Tropo's Java fixtures carry ids such as `CCFD9C86-1DD1-11B2-B76D-B9B253E4B7FB@161.253.55.20`).
+ */
+export const SESSION_ID = /^[A-Za-z0-9._@-]{1,128}$/;
+
+/**
+ * Why `value` cannot be a session id, or `undefined` when it can. Ids key the state store, so one
+ * outside what Tropo sends (a megabyte of text, a path, a control character) is refused outright.
+ */
+export function sessionIdProblem(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '')
+    return `expected a non-empty string; got ${describeValue(value)}`;
+  if (value.length > 128) return `expected at most 128 characters; got ${value.length}`;
+  if (!SESSION_ID.test(value)) return 'expected only letters, digits, ".", "_", "-" and "@"';
+  return undefined;
+}

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { describeValue, type Parsed, type Segment } from './issues';
 import { hasOwn, isObject, setOwn, type JsonObject } from './json';
-import { numberLike, PayloadReader, stringLike } from './read';
+import { numberLike, PayloadReader, stringLike, sessionIdProblem } from './read';
 
 /**
  * What one verb reported: the fields below when Tropo sends them (dispositions in upper case),
@@ -173,13 +173,10 @@ export function parseResult(body: unknown): Parsed<Result> {
   if (!hasOwn(r, 'sessionId') && hasOwn(r, 'transcription')) return readTranscription(reader, r);
 
   const sessionId = r.sessionId;
-  if (typeof sessionId !== 'string' || sessionId === '') {
-    reader.error(
-      ['result', 'sessionId'],
-      sessionId === undefined
-        ? 'missing required field "sessionId"'
-        : `expected a non-empty string; got ${describeValue(sessionId)}`,
-    );
+  const idProblem =
+    sessionId === undefined ? 'missing required field "sessionId"' : sessionIdProblem(sessionId);
+  if (idProblem !== undefined || typeof sessionId !== 'string') {
+    reader.error(['result', 'sessionId'], idProblem ?? 'expected a string');
     return { ok: false, issues: reader.issues };
   }
 

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { CHANNELS, type Channel } from './fields';
 import { describeValue, type Parsed, type Segment } from './issues';
 import { hasOwn, isObject, setOwn, type JsonObject } from './json';
-import { PayloadReader, stringLike, toText } from './read';
+import { PayloadReader, stringLike, toText, sessionIdProblem } from './read';
 
 /** A caller-ID object: who called (`from`) or which address was called (`to`). */
 export interface CallerId {
@@ -147,13 +147,9 @@ export function parseSession(body: unknown): Parsed<Session> {
   const at: Segment[] = ['session'];
 
   const id = s.id;
-  if (typeof id !== 'string' || id === '') {
-    reader.error(
-      ['session', 'id'],
-      id === undefined
-        ? 'missing required field "id"'
-        : `expected a non-empty string; got ${describeValue(id)}`,
-    );
+  const idProblem = id === undefined ? 'missing required field "id"' : sessionIdProblem(id);
+  if (idProblem !== undefined || typeof id !== 'string') {
+    reader.error(['session', 'id'], idProblem ?? 'expected a string');
     return { ok: false, issues: reader.issues };
   }
 

@@ -36,6 +36,7 @@ export async function openTestCampaigns(options: {
   registry?: AppRegistry;
   dispatch?: boolean;
   now?: () => number;
+  launchMarginMs?: number;
 }): Promise<{
   campaigns: Campaigns;
   settings: CampaignSettings;
@@ -56,6 +57,7 @@ export async function openTestCampaigns(options: {
     log,
     dispatch: options.dispatch ?? false,
     ...(options.now ? { now: options.now } : {}),
+    ...(options.launchMarginMs === undefined ? {} : { launchMarginMs: options.launchMarginMs }),
   });
   return {
     campaigns,

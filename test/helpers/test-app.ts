@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
-import { createApp } from '../../src/server/app';
+import { createApp } from '../../src/runtime/app';
 import { loadConfig, type Config } from '../../src/runtime/config';
 import { createLogger } from '../../src/runtime/logger';
 import { loadApps, type AppRegistry } from '../../src/server/registry';
@@ -48,6 +48,7 @@ export function buildTestApp(
     createStateStore({
       ttlSeconds: config.stateTtlSeconds,
       maxEntries: 1000,
+      maxBytesPerSession: config.stateMaxBytesPerSession,
       ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
       log: logger.child({ component: 'state' }),
     });

@@ -30,7 +30,7 @@ describe('the campaign API (real Redis, BullMQ)', () => {
 
   beforeAll(async () => {
     redis = await useTestRedis();
-    url = redisDb(redis.url, 11);
+    url = redisDb(redis.url, 1);
     await flushDb(url);
     ({ campaigns } = await openTestCampaigns({
       url,

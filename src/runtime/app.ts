@@ -1,18 +1,22 @@
-/** createApp: builds the Express app from config and dependencies; it never listens (src/runtime/main.ts does). */
+/**
+ * createApp: assembles the Express app from the route adapters and the request path in src/server;
+ * it never listens (src/runtime/main.ts does). It sits in runtime, above routes/, so that no import
+ * runs back up from src/server to routes/.
+ */
 import express, { type Express, type RequestHandler } from 'express';
-import type { Config } from './config';
-import { errorBody } from './errors';
-import { errorHandler, jsonBody } from './http/body';
-import { requestLog } from './http/request-log';
-import { webhookGuard } from './http/webhook-guard';
+import type { Config } from '../server/config';
+import { errorBody } from '../server/errors';
+import { errorHandler, jsonBody } from '../server/http/body';
+import { requestLog } from '../server/http/request-log';
+import { webhookGuard } from '../server/http/webhook-guard';
 import type { Logger } from 'pino';
-import { createMetrics, type Metrics } from './metrics';
-import { createPipeline } from './pipeline';
-import type { AppRegistry } from './registry';
+import { createMetrics, type Metrics } from '../server/metrics';
+import { createPipeline } from '../server/pipeline';
+import type { AppRegistry } from '../server/registry';
 import { createSessionApiClient, type SessionApiClient } from '../session-api';
 import type { StateStore } from '../state';
 import { sessionState } from '../state';
-import { continuationSigner, type ContinuationSigner } from './webhook-auth';
+import { continuationSigner, type ContinuationSigner } from '../server/webhook-auth';
 import { apiRoutes } from '../../routes/api';
 import { campaignRoutes } from '../../routes/campaigns';
 import type { Campaigns } from '../campaigns';
