@@ -30,6 +30,8 @@ export interface FakeTropoOptions {
    * number or by a stable share of numbers; others follow `script.callOutcome`.
    */
   outcomes?: CallOutcomeRules | undefined;
+  /** False: accept and log launches without playing them (a benchmark of the launcher alone). */
+  play?: boolean | undefined;
   timeoutMs?: number | undefined;
   limits?: Partial<SessionLimits> | undefined;
   post?: PostJson | undefined;
@@ -229,6 +231,8 @@ export async function startFakeTropo(options: FakeTropoOptions): Promise<FakeTro
   }
 
   async function create(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    // Timed on arrival, before the body is read: the launch log measures the sender's pacing.
+    const arrived = new Date();
     const format = formatFor(req);
     const body = req.method === 'POST' ? await readBody(req) : '';
     if (body === undefined) {
@@ -264,6 +268,14 @@ export async function startFakeTropo(options: FakeTropoOptions): Promise<FakeTro
       includeAction: req.method === 'GET',
     });
     const chosen = outcomeFor(rest.numberToDial, options.outcomes ?? {});
+    const callOutcome = chosen ?? baseScript.callOutcome;
+    if (options.play === false) {
+      const sessionId = payload.session.id;
+      launches.push({ sessionId, at: arrived.toISOString(), parameters: rest, callOutcome });
+      const answer = sessionAnswer(format, { success: true, token, id: sessionId });
+      send(res, 200, CONTENT_TYPES[format], answer);
+      return;
+    }
     const script =
       chosen === undefined || chosen === baseScript.callOutcome
         ? options.script
@@ -280,9 +292,9 @@ export async function startFakeTropo(options: FakeTropoOptions): Promise<FakeTro
     remember(handle);
     launches.push({
       sessionId: handle.sessionId,
-      at: new Date().toISOString(),
+      at: arrived.toISOString(),
       parameters: rest,
-      callOutcome: chosen ?? baseScript.callOutcome,
+      callOutcome,
     });
     log(`session ${handle.sessionId} started: playing it against ${startUrl()}`);
     void handle.done.then((transcript) => {

@@ -46,6 +46,8 @@ export interface WorldOptions {
   outcomes?: CallOutcomeRules;
   /** What callees who answer press (`--input` values). */
   inputs?: string[];
+  /** False: fake-tropo logs launches without playing them (the launcher alone). */
+  play?: boolean;
   /** More server environment (CAMPAIGN_* settings). */
   env?: Record<string, string>;
 }
@@ -111,6 +113,7 @@ export async function startCampaignWorld(options: WorldOptions): Promise<Campaig
     startUrl,
     token: PLANTED.tropoToken,
     outcomes: options.outcomes,
+    play: options.play,
     script: parseScriptArgs((options.inputs ?? ['1']).flatMap((i) => ['--input', i])).script,
     timeoutMs: 5000,
     maxSessions: 50,

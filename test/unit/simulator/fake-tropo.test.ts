@@ -330,4 +330,25 @@ describe('fake-tropo outcomes and the launch log', () => {
     const served = JSON.parse(text) as FakeTropoLaunch[];
     expect(served.map((l) => l.parameters)).toEqual([{ n: '0' }, { n: '1' }, { n: '2' }]);
   });
+
+  it('when play is off, then launches are accepted and logged but no session is played', async () => {
+    const target = app(hangupOnly);
+    fake = await startFakeTropo({
+      startUrl: 'http://app.test/start',
+      post: target.post,
+      play: false,
+    });
+    const client = createSessionApiClient({ baseUrl: fake.apiUrl, retries: 0 });
+    const before = Date.now();
+    const { id } = await client.createSession({
+      token: 'tok',
+      parameters: { numberToDial: '+1407' },
+    });
+    expect(fake.launches()).toMatchObject([
+      { sessionId: id, parameters: { numberToDial: '+1407' } },
+    ]);
+    expect(Date.parse(fake.launches()[0]?.at ?? '')).toBeGreaterThanOrEqual(before - 1);
+    expect(target.paths).toEqual([]);
+    expect(fake.sessionIds()).toEqual([]);
+  });
 });
