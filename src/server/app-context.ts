@@ -1,12 +1,13 @@
 /** The context an app function receives: its session or result, params, state, logger, settings and next URLs. */
 import type { Logger } from 'pino';
 import type { Config } from './config';
-import type { AppContext, AppSettings, SessionState } from '../sdk/define-app';
+import type { AppContext, AppSettings, CampaignOutcome, SessionState } from '../sdk/define-app';
+import { CAMPAIGN_REF_PARAMETERS } from './outcomes';
 import type { ModuleApp } from './registry';
 import type { Session } from '../tropo';
 
-/** Session API parameters that are transport, not app input: the token is a secret. */
-const TRANSPORT_PARAMETERS = new Set(['token', 'action', 'app']);
+/** Session API parameters that are transport, not app input: the token is a secret, the campaign reference the server's. */
+const TRANSPORT_PARAMETERS = new Set(['token', 'action', 'app', ...CAMPAIGN_REF_PARAMETERS]);
 
 /** The Session API parameters an app sees: the transport ones (the token among them) removed. */
 export function appParameters(session: Session): Record<string, string> {
@@ -47,6 +48,8 @@ export interface AppContextParts {
   logOf: () => Logger;
   /** Builds the continuation URL for an app's handler in a session. */
   nextUrl: (app: string, handler: string, sessionId: string) => string;
+  /** `ctx.outcome` of this turn (see outcomes.ts). */
+  outcome: (outcome: CampaignOutcome) => Promise<void>;
 }
 
 /**
@@ -65,6 +68,7 @@ export function appContext<P>(app: ModuleApp, parts: AppContextParts): AppContex
       return logOf();
     },
     settings: parts.settings,
+    outcome: parts.outcome,
     next: (handler: string) => {
       if (!handlers || !Object.hasOwn(handlers, handler)) {
         throw new Error(`app "${name}" has no handler "${handler}" for its next URL`);

@@ -8,6 +8,7 @@ import { appContext, appParameters, appSettings, lazyChild, withoutSecrets } fro
 import type { Config } from './config';
 import type { ErrorCode } from './errors';
 import { createFallbacks, fallbackKindFor, validationChannel } from './fallbacks';
+import { outcomeReporter, type OutcomeReporter } from './outcomes';
 import type { AppRegistry, ModuleApp } from './registry';
 import { createAppRunner } from './run-app';
 import { createStateTracking, type TrackedState } from './tracked-state';
@@ -48,6 +49,8 @@ export interface PipelineDeps {
    */
   verifyContinuation?: (app: string, handler: string, sessionId: string, sig: unknown) => boolean;
   observer?: PipelineObserver;
+  /** Campaign outcomes (with Redis): verifies launch references and records `ctx.outcome`. */
+  outcomes?: OutcomeReporter;
 }
 
 /** The two Tropo-facing operations. */
@@ -84,16 +87,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     app: ModuleApp,
     sessionId: string,
     logOf: () => Logger,
-  ): { ctx: AppContext<P>; state: TrackedState } {
+  ): { ctx: AppContext<P>; state: TrackedState; outcomes: ReturnType<typeof outcomeReporter> } {
     const tracked = state.track(sessionId);
+    const outcomes = outcomeReporter(deps.outcomes, deps.stateFor, sessionId, logOf);
     const ctx = appContext<P>(app, {
       sessionId,
       state: tracked.view,
       settings,
       logOf,
       nextUrl: deps.nextUrl,
+      outcome: outcomes.outcome,
     });
-    return { ctx, state: tracked };
+    return { ctx, state: tracked, outcomes };
   }
 
   return {
@@ -136,11 +141,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           params = raw;
         }
       }
-      const { ctx: shared, state: tracked } = contextFor<unknown>(app, session.id, logOf);
+      const { ctx: shared, state: tracked, outcomes } = contextFor<unknown>(app, session.id, logOf);
+      // Only a Session API launch can carry a campaign reference; the store is asked for nothing else.
+      const campaign =
+        session.kind === 'token' && deps.outcomes !== undefined
+          ? (await outcomes.start(session.parameters)) !== undefined
+          : false;
       // Assigned, not spread: a spread would read the lazy `log` getter and make the logger.
       const ctx: StartContext<unknown> = Object.assign(shared, {
         session: withoutSecrets(session),
         params,
+        campaign,
       });
       return run(app, app.definition.start, ctx, kind, validationChannel(session, app), {
         phase: 'start',
