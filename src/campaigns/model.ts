@@ -1,5 +1,6 @@
 /** What a campaign is: reminder statuses, the settings that drive dispatch, the records kept in Redis and their public views. */
 import { z } from 'zod';
+import type { CampaignOutcome } from '../sdk/define-app';
 
 /** Every status a reminder can have (contract: issue #13). */
 export const REMINDER_STATUSES = [
@@ -28,9 +29,10 @@ export const OUTCOMES = [
   'no-answer',
   'busy',
   'failed',
-] as const;
+] as const satisfies readonly CampaignOutcome[];
 
-export type Outcome = (typeof OUTCOMES)[number];
+/** What `ctx.outcome` reports (the SDK names them; OUTCOMES lists each, a unit test keeps them equal). */
+export type Outcome = CampaignOutcome;
 
 /** Outcomes that earn another attempt while attempts remain. */
 export const RETRYABLE: ReadonlySet<ReminderStatus> = new Set(['no-answer', 'busy', 'failed']);

@@ -77,6 +77,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
     nextUrl: continuationUrls(config, signer),
     ...(signer ? { verifyContinuation: signer.verify } : {}),
     observer: metrics.pipeline,
+    ...(deps.campaigns ? { outcomes: deps.campaigns } : {}),
   });
 
   const readiness = () => {

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { startCampaigns } from './campaigns';
+import { createCampaignMetrics } from '../campaigns/metrics';
 import { assertStateShared, startPrimary, workerCount } from './cluster';
 import { loadConfig, loadDotEnv, type Config } from './config';
 import { clientErrorHandler } from '../server/http/client-error';
@@ -41,7 +42,12 @@ export async function startServer(
   options: { connectionsCheckingIntervalMs?: number } = {},
 ): Promise<RunningServer> {
   const registry = loadApps(undefined, config.apps);
-  const metrics = createMetrics({ appNames: registry.list().map((a) => a.name) });
+  const appNames = registry.list().map((a) => a.name);
+  const campaignMetrics = config.redisUrl ? createCampaignMetrics(appNames) : undefined;
+  const metrics = createMetrics({
+    appNames,
+    ...(campaignMetrics ? { extra: [campaignMetrics.registry] } : {}),
+  });
   const state: StateStore = createStateStore({
     ttlSeconds: config.stateTtlSeconds,
     maxEntries: config.stateMaxEntries,
@@ -53,7 +59,8 @@ export async function startServer(
   });
   let shuttingDown = false;
   // With REDIS_URL every instance dispatches campaigns: no separate worker command is needed.
-  const campaigns = await startCampaigns(config, logger, registry);
+  const campaigns = await startCampaigns(config, logger, registry, campaignMetrics?.observer);
+  if (campaigns) campaignMetrics?.attach(campaigns);
   const app = createApp(config, {
     logger,
     registry,

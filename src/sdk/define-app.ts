@@ -24,6 +24,10 @@ export interface AppSettings {
   smsFrom: string | undefined;
 }
 
+/** What a call came to, as an app reports it to the campaign that launched it (`ctx.outcome`). */
+export type CampaignOutcome =
+  'answered' | 'confirmed' | 'declined' | 'sent' | 'no-answer' | 'busy' | 'failed';
+
 /** What every app function receives. Apps never see HTTP. */
 export interface AppContext<P> {
   /** The session that started the conversation, without its Session API token. */
@@ -35,11 +39,18 @@ export interface AppContext<P> {
   /** The URL Tropo must POST the result to for `handler` of this app. */
   next: (handler: string) => string;
   settings: AppSettings;
+  /**
+   * Reports what this call came to, when a campaign launched the session (a no-op otherwise);
+   * the first report of an attempt wins. It never rejects: a failure is logged.
+   */
+  outcome: (outcome: CampaignOutcome) => Promise<void>;
 }
 
 /** The context of `start`: the session is always there. */
 export interface StartContext<P> extends AppContext<P> {
   session: Session;
+  /** True when a campaign launched this session (its reference verified): outcomes count. */
+  campaign: boolean;
 }
 
 /** The context of a continuation handler: the result Tropo POSTed. */

@@ -22,7 +22,7 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 export interface Metrics {
   /** This instance's own metrics (not the process metrics). */
   readonly registry: Registry;
-  /** Fed by the pipeline: sessions, fallbacks, validation warnings. */
+  /** Fed by the pipeline: sessions, fallbacks, validation warnings, unknown keys. */
   readonly pipeline: PipelineObserver;
   /** Fed by the request log hook: documents served, request durations. */
   readonly requests: RequestObserver;
@@ -63,7 +63,11 @@ function childCache<L extends string[], C>(make: (...labels: L) => C): (...label
 }
 
 /** Creates the metrics of one app instance; `appNames` are the registered apps (the only app labels). */
-export function createMetrics(options: { appNames: Iterable<string> }): Metrics {
+export function createMetrics(options: {
+  appNames: Iterable<string>;
+  /** More registries to expose (e.g. the campaign metrics). */
+  extra?: readonly Registry[];
+}): Metrics {
   const known = new Set(options.appNames);
   const appLabel = (name: string | undefined) =>
     name !== undefined && known.has(name) ? name : UNKNOWN_APP_LABEL;
@@ -94,6 +98,12 @@ export function createMetrics(options: { appNames: Iterable<string> }): Metrics 
     labelNames: ['app'] as const,
     registers,
   });
+  const unknownKeys = new Counter({
+    name: 'tropo_unknown_keys_total',
+    help: 'Unknown keys in documents the apps answered, left out of what was sent to Tropo, by app.',
+    labelNames: ['app'] as const,
+    registers,
+  });
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'Time from request to response finished, by method, route pattern and status code.',
@@ -119,6 +129,7 @@ export function createMetrics(options: { appNames: Iterable<string> }): Metrics 
     fallback: (app: string | undefined, code: ErrorCode) =>
       fallbacks.labels(appLabel(app), code).inc(),
     validationWarnings: (app, count) => warnings.labels(appLabel(app)).inc(count),
+    unknownKeys: (app, count) => unknownKeys.labels(appLabel(app)).inc(count),
   };
 
   const requests: RequestObserver = {
@@ -128,7 +139,7 @@ export function createMetrics(options: { appNames: Iterable<string> }): Metrics 
     },
   };
 
-  const exposed = Registry.merge([registry, processMetrics()]);
+  const exposed = Registry.merge([registry, ...(options.extra ?? []), processMetrics()]);
   return {
     registry,
     pipeline,

@@ -127,6 +127,8 @@ export function renderTranscript(transcript: Transcript, options: RenderOptions 
             `FAILED (${outcome.status === 'limit-reached' ? 'limit reached' : 'the app failed'}): ${outcome.reason} (${counts})`,
           );
     out.push(verdict);
+    // A crash of the simulator itself: its stack is what a bug report needs.
+    if (outcome.cause !== undefined) out.push(paint('dim', indent(outcome.cause, 2)));
   }
   return `${out.join('\n')}\n`;
 }

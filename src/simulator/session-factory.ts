@@ -8,7 +8,7 @@
  * e164Id `+14155551212`, name the E.164 form on voice as in the 2011 capture, null on SMS as in the
  * 2013 capture); SIP addresses keep their user part in id, e164Id and name, as in the 2017 fixtures.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { toE164 } from '../sdk/phone';
 import {
   type Clock,
   type RandomBytes,
@@ -175,13 +175,9 @@ export function callerId(
     return withName(user, user, channel === 'VOICE' ? user : null);
   }
   const bare = trimmed.replace(/^tel:/i, '');
-  if (network !== 'SIP' && /^\+?[\d\s().-]+$/.test(bare)) {
-    const phone = parsePhoneNumberFromString(bare, 'US');
-    if (phone?.isPossible()) {
-      const e164 = phone.number;
-      return withName(e164.slice(1), e164, channel === 'VOICE' ? e164 : null);
-    }
-  }
+  // The server's own reading of a phone number, so the simulator and the apps agree on it.
+  const e164 = network === 'SIP' ? undefined : toE164(bare);
+  if (e164 !== undefined) return withName(e164.slice(1), e164, channel === 'VOICE' ? e164 : null);
   const id = /^\+\d+$/.test(bare) ? bare.slice(1) : bare;
   return withName(id, id, channel === 'VOICE' ? id : null);
 }

@@ -63,6 +63,8 @@ export interface TranscriptOutcome {
   state: string | null;
   /** Every app failure seen during the session, in order. */
   failures: string[];
+  /** When the simulator itself crashed: the error's stack and its causes', so the bug can be found. */
+  cause?: string;
 }
 
 /** The whole record of one simulated session. */

@@ -16,13 +16,35 @@ export const numberLike = z.union([
     .transform((v) => Number(v)),
 ]);
 
+/** Warnings listed for one payload; past this they are counted in one last warning, not listed. */
+export const MAX_PAYLOAD_WARNINGS = 20;
+
 /** Collects the warnings and errors of one payload, with paths relative to its root. */
 export class PayloadReader {
   readonly issues: Issue[] = [];
+  private warnings = 0;
 
-  /** Records a warning at `path`. */
+  /** True once MAX_PAYLOAD_WARNINGS are listed: the costly detail of further ones is skipped. */
+  private get full(): boolean {
+    return this.warnings >= MAX_PAYLOAD_WARNINGS;
+  }
+
+  /** Records a warning at `path` (past the limit, only counts it). */
   warn(path: readonly Segment[], message: string): void {
-    this.issues.push({ path: formatPath(path), message, severity: 'warning' });
+    this.pushWarning({ path: formatPath(path), message, severity: 'warning' });
+  }
+
+  private pushWarning(issue: Issue): void {
+    this.warnings += 1;
+    if (this.warnings < MAX_PAYLOAD_WARNINGS) {
+      this.issues.push(issue);
+    } else if (this.warnings === MAX_PAYLOAD_WARNINGS) {
+      this.issues.push({
+        path: issue.path,
+        message: `${issue.message}; further warnings of this payload are not listed`,
+        severity: 'warning',
+      });
+    }
   }
 
   /** Records an error at `path`. */
@@ -53,6 +75,12 @@ export class PayloadReader {
   value<T>(value: unknown, schema: z.ZodType<T>, path: readonly Segment[]): T | undefined {
     if (value === undefined) return undefined;
     // The read that keeps inputs for messages is slower, so it only runs once a value has failed.
+    // Past the warning limit the payload is not one Tropo sent: the rest of it is not read, so a
+    // body packed with invalid items costs no more than its first MAX_PAYLOAD_WARNINGS.
+    if (this.full) {
+      this.warnings += 1;
+      return undefined;
+    }
     const quick = schema.safeParse(value);
     if (quick.success) return quick.data;
     const parsed = schema.safeParse(value, PARSE_OPTIONS);
@@ -61,7 +89,7 @@ export class PayloadReader {
     const found: Issue[] = [];
     mapZodIssues(parsed.error.issues, path, found, () => undefined);
     for (const issue of found) {
-      this.issues.push({ ...issue, message: `${issue.message} (ignored)`, severity: 'warning' });
+      this.pushWarning({ ...issue, message: `${issue.message} (ignored)`, severity: 'warning' });
     }
     return undefined;
   }

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { describeValue, type Parsed, type Segment } from './issues';
 import { hasOwn, isObject, setOwn, type JsonObject } from './json';
+import { payloadLimitProblem } from './limits';
 import { numberLike, PayloadReader, stringLike, sessionIdProblem } from './read';
 
 /**
@@ -166,6 +167,11 @@ export function parseResult(body: unknown): Parsed<Result> {
     } else {
       reader.error([], `expected an object like {"result":{…}}; got ${describeValue(body)}`);
     }
+    return { ok: false, issues: reader.issues };
+  }
+  const tooLarge = payloadLimitProblem(body.result);
+  if (tooLarge) {
+    reader.error(['result', ...tooLarge.path], tooLarge.message);
     return { ok: false, issues: reader.issues };
   }
   const r = body.result;

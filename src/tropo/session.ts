@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { CHANNELS, type Channel } from './fields';
 import { describeValue, type Parsed, type Segment } from './issues';
 import { hasOwn, isObject, setOwn, type JsonObject } from './json';
+import { payloadLimitProblem } from './limits';
 import { PayloadReader, stringLike, toText, sessionIdProblem } from './read';
 
 /** A caller-ID object: who called (`from`) or which address was called (`to`). */
@@ -141,6 +142,11 @@ export function parseSession(body: unknown): Parsed<Session> {
     } else {
       reader.error([], `expected an object like {"session":{…}}; got ${describeValue(body)}`);
     }
+    return { ok: false, issues: reader.issues };
+  }
+  const tooLarge = payloadLimitProblem(body.session);
+  if (tooLarge) {
+    reader.error(['session', ...tooLarge.path], tooLarge.message);
     return { ok: false, issues: reader.issues };
   }
   const s = body.session;

@@ -18,6 +18,11 @@ export interface Validation {
   ok: boolean;
   issues: Issue[];
   document?: NormalDocument;
+  /**
+   * The paths of the unknown keys left out of `document` (each also has a warning in `issues`), so
+   * a caller can say what it did not send.
+   */
+  dropped: string[];
 }
 
 /** Past this many errors the validator stops looking, and it lists no more than this many problems. */
@@ -58,6 +63,7 @@ function readBody(
   body: unknown,
   at: readonly Segment[],
   issues: Issue[],
+  dropped: string[],
 ): { value: unknown } | undefined {
   // Most bodies are valid; reading them without `reportInput` is about twice as fast, and the
   // slower read that keeps inputs for the messages only runs for bodies with problems.
@@ -69,10 +75,13 @@ function readBody(
   const unknownKeys: Segment[][] = [];
   const before = issues.length;
   const inRedirect = at[at.length - 1] === 'redirect';
+  const paths: string[] = [];
   mapZodIssues(first.error.issues, at, issues, (path, key) => {
     unknownKeys.push([...path, key]);
+    const where = formatPath([...at, ...path, key]);
+    paths.push(where);
     issues.push({
-      path: formatPath([...at, ...path, key]),
+      path: where,
       message: unknownKeyMessage(key, inRedirect && path.length === 0),
       severity: 'warning',
     });
@@ -81,7 +90,10 @@ function readBody(
     if (issues[i]?.severity === 'error') return undefined;
 
   const second = schema.safeParse(withoutPaths(body, unknownKeys), PARSE_OPTIONS);
-  if (second.success) return { value: second.data };
+  if (second.success) {
+    dropped.push(...paths);
+    return { value: second.data };
+  }
   // Removing keys cannot create new problems; should it ever, they are still reported as errors.
   mapZodIssues(second.error.issues, at, issues, (path, key) => {
     issues.push(error([...at, ...path, key], unknownKeyMessage(key)));
@@ -96,6 +108,7 @@ function readElement(
   issues: Issue[],
   verbs: NormalVerb[],
   origins: Origin[],
+  dropped: string[],
 ): void {
   const at: Segment[] = ['tropo', index];
   if (!isObject(element)) {
@@ -127,7 +140,7 @@ function readElement(
       continue;
     }
     const raw = element[key];
-    const body = readBody(schema, raw, [...at, key], issues);
+    const body = readBody(schema, raw, [...at, key], issues, dropped);
     if (body === undefined) continue;
     if (key === 'on') {
       (body.value as OnBody[]).forEach((handler, j) => {
@@ -152,6 +165,7 @@ function readElement(
  */
 export function validateDocument(input: unknown, options: ValidateOptions = {}): Validation {
   const issues: Issue[] = [];
+  const dropped: string[] = [];
   if (!isObject(input)) {
     issues.push(
       error(
@@ -159,10 +173,11 @@ export function validateDocument(input: unknown, options: ValidateOptions = {}):
         `expected a Tropo document, an object like {"tropo":[…]}; got ${describeValue(input)}`,
       ),
     );
-    return { ok: false, issues };
+    return { ok: false, issues, dropped };
   }
   for (const key of Object.keys(input)) {
     if (key !== 'tropo') {
+      dropped.push(formatPath([key]));
       issues.push({
         path: formatPath([key]),
         message: `unknown key "${key}" next to "tropo" is ignored`,
@@ -172,12 +187,12 @@ export function validateDocument(input: unknown, options: ValidateOptions = {}):
   }
   if (!hasOwn(input, 'tropo')) {
     issues.push(error(['tropo'], 'missing required field "tropo" (the list of verbs)'));
-    return { ok: false, issues };
+    return { ok: false, issues, dropped };
   }
   const elements = input.tropo;
   if (!Array.isArray(elements)) {
     issues.push(error(['tropo'], `expected an array of verbs; got ${describeValue(elements)}`));
-    return { ok: false, issues };
+    return { ok: false, issues, dropped };
   }
 
   const verbs: NormalVerb[] = [];
@@ -185,15 +200,15 @@ export function validateDocument(input: unknown, options: ValidateOptions = {}):
   let errors = 0;
   for (let i = 0; i < elements.length && errors <= MAX_ISSUES; i++) {
     const before = issues.length;
-    readElement(elements[i], i, issues, verbs, origins);
+    readElement(elements[i], i, issues, verbs, origins, dropped);
     for (let k = before; k < issues.length; k++) if (issues[k]?.severity === 'error') errors++;
   }
-  if (errors > 0) return { ok: false, issues: capped(issues) };
+  if (errors > 0) return { ok: false, issues: capped(issues), dropped };
 
   // The document rules read the normal form, so they only run once the document is valid.
   const document: NormalDocument = { tropo: verbs };
   issues.push(...checkDocumentRules(document, origins, options));
-  return { ok: true, issues: capped(inDocumentOrder(issues)), document };
+  return { ok: true, issues: capped(inDocumentOrder(issues)), document, dropped };
 }
 
 const ELEMENT_INDEX = /^tropo\[(\d+)\]/;

@@ -6,6 +6,7 @@ import {
   type Campaigns,
   type CampaignSettings,
   type Launcher,
+  type DispatchObserver,
 } from '../../src/campaigns';
 import { createLogger } from '../../src/runtime/logger';
 import { loadApps, type AppRegistry } from '../../src/server/registry';
@@ -37,6 +38,7 @@ export async function openTestCampaigns(options: {
   dispatch?: boolean;
   now?: () => number;
   launchMarginMs?: number;
+  observer?: DispatchObserver;
 }): Promise<{
   campaigns: Campaigns;
   settings: CampaignSettings;
@@ -58,6 +60,7 @@ export async function openTestCampaigns(options: {
     dispatch: options.dispatch ?? false,
     ...(options.now ? { now: options.now } : {}),
     ...(options.launchMarginMs === undefined ? {} : { launchMarginMs: options.launchMarginMs }),
+    ...(options.observer ? { observer: options.observer } : {}),
   });
   return {
     campaigns,

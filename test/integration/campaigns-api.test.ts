@@ -1,7 +1,8 @@
 import request from 'supertest';
 import type { Campaigns } from '../../src/campaigns';
 import { flushDb, openTestCampaigns, redisDb } from '../helpers/campaigns';
-import { useTestRedis, type TestRedis } from '../helpers/redis-server';
+import { Redis } from 'ioredis';
+import { startRedisServer, useTestRedis, type TestRedis } from '../helpers/redis-server';
 import { buildTestApp, type TestApp } from '../helpers/test-app';
 
 const API_KEY = 'campaign-key-for-tests-0123456789';
@@ -261,6 +262,31 @@ describe('the campaign API (real Redis, BullMQ)', () => {
     ]) {
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('CAMPAIGN_NOT_FOUND');
+    }
+  });
+});
+
+describe('the persistence warning at start-up', () => {
+  it('when Redis persists nothing, then one warning says so; with AOF on, then none', async () => {
+    const server = await startRedisServer();
+    try {
+      const bare = await openTestCampaigns({ url: server.url });
+      await bare.campaigns.close();
+      const warned = bare.logs().filter((l) => l.code === 'REDIS_NOT_PERSISTENT');
+      expect(warned).toHaveLength(1);
+      expect(warned[0]).toMatchObject({
+        level: 'warn',
+        msg: expect.stringMatching(/--appendonly yes/),
+      });
+
+      const admin = new Redis(server.url);
+      await admin.config('SET', 'appendonly', 'yes');
+      admin.disconnect();
+      const durable = await openTestCampaigns({ url: server.url });
+      await durable.campaigns.close();
+      expect(durable.logs().filter((l) => l.code === 'REDIS_NOT_PERSISTENT')).toHaveLength(0);
+    } finally {
+      await server.dispose();
     }
   });
 });

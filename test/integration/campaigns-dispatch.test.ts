@@ -1,5 +1,11 @@
 import { DateTime } from 'luxon';
-import type { Campaigns, CampaignRef, CampaignSettings } from '../../src/campaigns';
+import type {
+  Campaigns,
+  CampaignRef,
+  CampaignSettings,
+  DispatchObserver,
+} from '../../src/campaigns';
+import { createCampaignMetrics } from '../../src/campaigns/metrics';
 import { launchJobId } from '../../src/campaigns/dispatcher';
 import { createSessionApiClient } from '../../src/session-api';
 import { flushDb, openTestCampaigns, redisDb } from '../helpers/campaigns';
@@ -59,7 +65,12 @@ describe('the campaign dispatcher (real Redis, BullMQ, a stub Session API)', () 
   /** Opens campaigns on a fresh database of this file; `dispatch` true unless said. */
   async function open(
     settings: Partial<CampaignSettings>,
-    options: { dispatch?: boolean; db?: number; launchMarginMs?: number } = {},
+    options: {
+      dispatch?: boolean;
+      db?: number;
+      launchMarginMs?: number;
+      observer?: DispatchObserver;
+    } = {},
   ) {
     const url = redisDb(redis.url, options.db ?? db);
     if (options.db === undefined) {
@@ -76,6 +87,7 @@ describe('the campaign dispatcher (real Redis, BullMQ, a stub Session API)', () 
         return client.createSession({ token: TOKEN, parameters });
       },
       ...(options.launchMarginMs === undefined ? {} : { launchMarginMs: options.launchMarginMs }),
+      ...(options.observer ? { observer: options.observer } : {}),
     });
     opened.push(opening.campaigns);
     return { ...opening, url };
@@ -377,5 +389,30 @@ describe('the campaign dispatcher (real Redis, BullMQ, a stub Session API)', () 
     await campaigns.report(await launched(campaigns, 'n-1', 1), 'busy');
     expect(await record(campaigns, id, 'n-1')).toMatchObject({ s: 'busy', a: 1 });
     expect(launches).toHaveLength(1);
+  });
+
+  it('when reminders launch, then the metrics count launches by app and result, reminders by status and queue jobs', async () => {
+    const metrics = createCampaignMetrics(['appointment-reminder']);
+    const { campaigns } = await open({ launchRate: 50 }, { observer: metrics.observer });
+    metrics.attach(campaigns);
+    const id = await create(campaigns, [
+      { id: 'g-1' },
+      { id: 'g-2', number: '+14075559999' },
+      { id: 'g-3', at: '2099-01-01T00:00:00Z' },
+    ]);
+    await settled(campaigns, id, 'g-1', 'launched');
+    await settled(campaigns, id, 'g-2', 'scheduled'); // refused, retry queued
+    await waitFor(() => launchesOf('g-2').length === 1, 'g-2 refused');
+    const text = await metrics.registry.metrics();
+    expect(text).toContain(
+      'tropo_campaign_launches_total{app="appointment-reminder",result="launched"} 1',
+    );
+    expect(text).toContain(
+      'tropo_campaign_launches_total{app="appointment-reminder",result="failed"} 1',
+    );
+    expect(text).toContain('tropo_campaign_reminders{status="launched"} 1');
+    expect(text).toContain('tropo_campaign_reminders{status="scheduled"} 2');
+    expect(text).toMatch(/tropo_campaign_queue_jobs\{state="delayed"\} [12]/);
+    expect(text).toMatch(/^tropo_campaign_queue_lag_seconds \d/m);
   });
 });

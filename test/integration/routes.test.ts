@@ -27,7 +27,7 @@ describe('Tropo routes', () => {
       expect(res.headers['content-type']).toBe(JSON_UTF8);
       expect(res.headers['x-powered-by']).toBeUndefined();
       expect(res.headers.etag).toBeUndefined();
-      expectGolden('reminder-start', res.body);
+      expectGolden('reminder-start', res.text);
       expect(res.body.tropo[0]).toEqual({ call: { to: ['tel:+14075551212'] } });
     });
 
@@ -36,7 +36,7 @@ describe('Tropo routes', () => {
         .post('/start')
         .send(fixture('requests/sms-relay-session.json'));
       expect(res.status).toBe(200);
-      expectGolden('sms-relay-outbound', res.body);
+      expectGolden('sms-relay-outbound', res.text);
     });
 
     it('when an inbound text arrives, then the default text app relays it to RELAY_TO', async () => {
@@ -44,7 +44,7 @@ describe('Tropo routes', () => {
         .post('/start')
         .send(fixture('requests/inbound-text-session.json'));
       expect(res.status).toBe(200);
-      expectGolden('sms-relay-inbound', res.body);
+      expectGolden('sms-relay-inbound', res.text);
     });
 
     it('when Tropo sends an odd content type, then the JSON body is still read', async () => {
@@ -87,7 +87,7 @@ describe('Tropo routes', () => {
         .post('/apps/appointment-reminder/start')
         .send(fixture('requests/reminder-confirm-session.json'));
       expect(res.status).toBe(200);
-      expectGolden('reminder-confirm-start', res.body);
+      expectGolden('reminder-confirm-start', res.text);
     });
 
     it.each([
@@ -104,7 +104,7 @@ describe('Tropo routes', () => {
           .post('/apps/appointment-reminder/on/confirm')
           .send(fixture(`requests/${result}`));
         expect(res.status).toBe(200);
-        expectGolden(golden, res.body);
+        expectGolden(golden, res.text);
         const spoken = JSON.stringify(res.body);
         expect(spoken).toContain('Your dental appointment is tomorrow at 10 AM');
         expect(spoken).toMatch(outcome);
@@ -117,7 +117,7 @@ describe('Tropo routes', () => {
         .post('/apps/appointment-reminder/on/incomplete')
         .send(fixture('requests/confirm-timeout-result.json'));
       expect(res.status).toBe(200);
-      expectGolden('reminder-incomplete', res.body);
+      expectGolden('reminder-incomplete', res.text);
     });
 
     it('when numberToDial is missing, then no call is made: a safe document and an error log line', async () => {
@@ -167,14 +167,14 @@ describe('Tropo routes', () => {
       const res = await request(t.app)
         .post('/apps/ivr-menu/start')
         .send(fixture('requests/inbound-voice-session.json'));
-      expectGolden('ivr-menu-start', res.body);
+      expectGolden('ivr-menu-start', res.text);
     });
 
     it('when the caller chose support, then reads the result by action name', async () => {
       const res = await request(t.app)
         .post('/apps/ivr-menu/on/choice')
         .send(fixture('requests/ivr-choice-result.json'));
-      expectGolden('ivr-menu-support', res.body);
+      expectGolden('ivr-menu-support', res.text);
     });
 
     it('when the caller hung up, then the handler answers a hangup', async () => {

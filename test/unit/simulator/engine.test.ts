@@ -1,6 +1,7 @@
 /** Tests for the engine's execution semantics (§7, §9) against an in-memory app: results, handlers, verbs, failures, limits and redaction. */
 import {
   parseScriptArgs,
+  renderTranscript,
   seededRandomBytes,
   manualClock,
   simulate,
@@ -544,6 +545,158 @@ describe('record, transfer, conference, wait', () => {
   });
 });
 
+describe('signals interrupting ask, transfer and conference (§4.6, §8.3): the result reports EXTERNAL_EVENT', () => {
+  /** The session's second POST: where it went and the result it carried. */
+  const signalled = (app: FakeApp) => ({ path: app.calls[1]?.path, result: result(app, 1) });
+
+  it('when a signal arrives while the caller is silent, then the ask reports EXTERNAL_EVENT with no recognition and the signal handler is POSTed', async () => {
+    const app = fakeApp({
+      '/start': () => ({ tropo: [pinAsk('pin'), next('exit', '/exited')] }),
+      '/exited': () => ({ tropo: [] }),
+    });
+    await run(app, CALL, ['--input', 'timeout'], { signals: [{ name: 'exit', atSeconds: 5 }] });
+    const { path, result: posted } = signalled(app);
+    expect(path).toBe('/exited');
+    expect(posted).toMatchObject({ state: 'ANSWERED', sessionDuration: 5, error: null });
+    expect(posted.actions).toEqual({ name: 'pin', attempts: 1, disposition: 'EXTERNAL_EVENT' });
+  });
+
+  it('when a signal cuts the reprompt of a second attempt, then the ask counts only the attempt already made', async () => {
+    const app = fakeApp({
+      '/start': () => ({
+        tropo: [
+          {
+            ask: {
+              name: 'pin',
+              attempts: 2,
+              timeout: 3,
+              choices: { value: '[4 DIGITS]' },
+              say: [
+                { value: 'Enter pin.' },
+                { value: 'Sorry, we did not hear you, please try again', event: 'timeout' },
+              ],
+            },
+          },
+          next('exit', '/exited'),
+        ],
+      }),
+      '/exited': () => ({ tropo: [] }),
+    });
+    // 0.8 s of prompt, 3 s of silence, then the reprompt from 3.8 s: the signal at 5 s cuts it.
+    await run(app, CALL, ['--input', 'timeout'], { signals: [{ name: 'exit', atSeconds: 5 }] });
+    const { path, result: posted } = signalled(app);
+    expect(path).toBe('/exited');
+    expect(posted.actions).toEqual({ name: 'pin', attempts: 1, disposition: 'EXTERNAL_EVENT' });
+  });
+
+  const transferTo = (extra: Body = {}) => ({
+    tropo: [
+      { transfer: { to: '+14155550123', name: 'xfer', choices: { terminator: '#' }, ...extra } },
+      next('exit', '/exited'),
+      next('continue', '/done'),
+    ],
+  });
+
+  it('when a signal arrives while the transfer rings, then it reports EXTERNAL_EVENT with no connected time', async () => {
+    const app = fakeApp({
+      '/start': () => transferTo(),
+      '/exited': () => ({ tropo: [] }),
+    });
+    await run(app, CALL, [], { signals: [{ name: 'exit', atSeconds: 2 }] });
+    const { path, result: posted } = signalled(app);
+    expect(path).toBe('/exited');
+    expect(posted).toMatchObject({ state: 'ANSWERED', sessionDuration: 2 });
+    expect(posted.actions).toEqual({
+      name: 'xfer',
+      duration: 2,
+      connectedDuration: 0,
+      disposition: 'EXTERNAL_EVENT',
+      timestamp: '2024-01-15T09:00:00.000Z',
+      calledid: '14155550123',
+    });
+  });
+
+  it('when a signal arrives while the callee is busy, then the transfer reports EXTERNAL_EVENT, not BUSY', async () => {
+    const app = fakeApp({
+      '/start': () => transferTo(),
+      '/exited': () => ({ tropo: [] }),
+    });
+    await run(app, CALL, ['--transfer-outcome', 'busy'], {
+      signals: [{ name: 'exit', atSeconds: 1 }],
+    });
+    const { path, result: posted } = signalled(app);
+    expect(path).toBe('/exited');
+    expect(posted.actions).toMatchObject({
+      name: 'xfer',
+      duration: 1,
+      connectedDuration: 0,
+      disposition: 'EXTERNAL_EVENT',
+    });
+  });
+
+  it('when a signal arrives while the legs are connected, then the transfer reports EXTERNAL_EVENT with the time connected so far', async () => {
+    const app = fakeApp({
+      '/start': () => transferTo({ machineDetection: true }),
+      '/exited': () => ({ tropo: [] }),
+    });
+    await run(app, CALL, ['--transfer-duration', '40'], {
+      signals: [{ name: 'exit', atSeconds: 15 }],
+    });
+    const { path, result: posted } = signalled(app);
+    expect(path).toBe('/exited');
+    expect(posted).toMatchObject({ state: 'ANSWERED', sessionDuration: 15 });
+    // 5 s of ringing, then 10 s connected; machine detection's verdict is kept.
+    expect(posted.actions).toEqual({
+      name: 'xfer',
+      duration: 15,
+      connectedDuration: 10,
+      disposition: 'EXTERNAL_EVENT',
+      timestamp: '2024-01-15T09:00:00.000Z',
+      calledid: '14155550123',
+      userType: 'HUMAN',
+    });
+  });
+
+  it('when a transfer has no terminator, then a signal does not interrupt it and the transfer ends normally', async () => {
+    const app = fakeApp({
+      '/start': () => ({
+        tropo: [
+          { transfer: { to: '+14155550123', name: 'xfer' } },
+          next('exit', '/exited'),
+          next('continue', '/done'),
+        ],
+      }),
+      '/done': () => ({ tropo: [] }),
+    });
+    await run(app, CALL, ['--transfer-duration', '40'], {
+      signals: [{ name: 'exit', atSeconds: 15 }],
+    });
+    const { path, result: posted } = signalled(app);
+    expect(path).toBe('/done');
+    expect(posted.actions).toMatchObject({ disposition: 'SUCCESS', connectedDuration: 40 });
+  });
+
+  it('when a signal arrives during a conference with a terminator, then it reports EXTERNAL_EVENT and the caller stays on the call', async () => {
+    const app = fakeApp({
+      '/start': () => ({
+        tropo: [
+          { conference: { id: 'room-7', name: 'conf', terminator: '#' } },
+          next('exit', '/exited'),
+          next('hangup', '/left'),
+        ],
+      }),
+      '/exited': () => ({ tropo: [] }),
+    });
+    await run(app, CALL, ['--conference-duration', '60'], {
+      signals: [{ name: 'exit', atSeconds: 20 }],
+    });
+    const { path, result: posted } = signalled(app);
+    expect(path).toBe('/exited');
+    expect(posted).toMatchObject({ state: 'ANSWERED', sessionDuration: 20 });
+    expect(posted.actions).toEqual({ name: 'conf', duration: 20, disposition: 'EXTERNAL_EVENT' });
+  });
+});
+
 describe('before the answer (§9.5)', () => {
   it('when the first document redirects, then the call goes elsewhere and nothing is POSTed', async () => {
     const app = fakeApp({
@@ -647,6 +800,24 @@ describe('redaction', () => {
 });
 
 describe('app failures and limits', () => {
+  it('when the simulator itself crashes, then the transcript keeps the stack of the error and of its cause, secrets hidden', async () => {
+    function explodingPost(): Promise<HttpOutcome> {
+      throw new Error(`engine bug near ${TOKEN}`, { cause: new TypeError('inner trouble') });
+    }
+    const t = await run({ post: explodingPost, calls: [] }, LAUNCH);
+    expect(t.outcome).toMatchObject({
+      status: 'app-failed',
+      reason: expect.stringMatching(/^the simulator failed: engine bug near /),
+    });
+    const cause = t.outcome?.cause ?? '';
+    expect(cause).toMatch(/^Error: engine bug near /);
+    // The frame that threw, then the cause with its own stack.
+    expect(cause).toMatch(/\n\s+at \S*explodingPost\b/);
+    expect(cause).toMatch(/\nCaused by: TypeError: inner trouble\n\s+at /);
+    expect(JSON.stringify(t)).not.toContain(TOKEN);
+    expect(renderTranscript(t)).toContain('Caused by: TypeError: inner trouble');
+  });
+
   it('when the first answer is not a valid document, then Tropo never answers and the session failed', async () => {
     const app = fakeApp({ '/start': () => ({ tropo: [{ say: { value: 'x' }, hangup: null }] }) });
     const t = await run(app, CALL);

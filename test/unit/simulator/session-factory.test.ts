@@ -9,6 +9,8 @@ import {
 } from '../../../src/simulator/session-factory';
 import { isTropoId, manualClock, seededRandomBytes } from '../../../src/simulator/ids';
 import { vector } from './fixtures';
+import { toE164 } from '../../../src/sdk/phone';
+import type * as SessionFactory from '../../../src/simulator/session-factory';
 
 type Json = Record<string, unknown>;
 
@@ -114,6 +116,43 @@ describe('createSession: inbound voice', () => {
       id: '14155551212',
       e164Id: '+14155551212',
     });
+  });
+
+  it('when a number is read, then it is read as the server reads it (toE164), international ones too', () => {
+    for (const typed of [
+      '+44 20 7946 0958',
+      '(415) 555-1212',
+      '1-415-555-1212',
+      '+8613800138000',
+    ]) {
+      const e164 = toE164(typed);
+      expect(callerId(typed, 'VOICE', 'PSTN')).toMatchObject({ id: e164?.slice(1), e164Id: e164 });
+    }
+    // Not a possible number: kept as typed, without the +.
+    expect(callerId('+123', 'TEXT', 'SMS')).toMatchObject({ id: '123', e164Id: '123', name: null });
+  });
+
+  it('when the simulator builds sessions with North American numbers, then libphonenumber-js is not loaded', () => {
+    let loads = 0;
+    jest.isolateModules(() => {
+      jest.doMock('libphonenumber-js', () => {
+        loads += 1;
+        return jest.requireActual<object>('libphonenumber-js');
+      });
+      const factory = jest.requireActual<typeof SessionFactory>(
+        '../../../src/simulator/session-factory',
+      );
+      factory.createSession(
+        { kind: 'voice', from: '+14155551212', to: 'tel:+14155550100' },
+        deps(),
+      );
+      expect(loads).toBe(0);
+      // The first number that needs a full parse loads it, once.
+      factory.callerId('+44 20 7946 0958', 'VOICE', 'PSTN');
+      factory.callerId('+33 1 23 45 67 89', 'VOICE', 'PSTN');
+      expect(loads).toBe(1);
+    });
+    jest.dontMock('libphonenumber-js');
   });
 
   it('when names and extra headers are given, then they are used', () => {
