@@ -231,7 +231,11 @@ export class Dispatcher {
         throw new DelayedError();
       }
     }
-    const claim = await store.claim(c, r, a, now);
+    // The slot first, the claim after it: a claim held while waiting for a slot (up to a second
+    // with `rate` jobs active) would turn into `unknown` if this instance died meanwhile, though
+    // nobody had been called.
+    await this.launchSlot();
+    const claim = await store.claim(c, r, a, this.now());
     if (claim.kind === 'unknown') {
       log.warn(
         { campaign: c, reminder: r, attempt: a },
@@ -244,8 +248,10 @@ export class Dispatcher {
       observer?.launch(app, 'skipped');
       return;
     }
-    // The deadline is queued before the call, so even a crash right after it ends in `unknown`.
-    await this.timeouts.add(
+    // The deadline is queued alongside the call, not between the slot and it (that would bunch
+    // launches); the reminder becomes `launched` only once the deadline is there, so a crash at
+    // any point still ends in `unknown`. Its failure is awaited below, not left unhandled.
+    const deadline = this.timeouts.add(
       'timeout',
       { c, r, a },
       {
@@ -258,7 +264,7 @@ export class Dispatcher {
         backoff: { type: 'exponential', delay: 1000 },
       },
     );
-    await this.launchSlot();
+    deadline.catch(() => undefined);
     let created: SessionCreated;
     try {
       created = await this.deps.launch(app, {
@@ -267,6 +273,7 @@ export class Dispatcher {
         ...signer.parameters({ campaign: c, reminder: r, attempt: a }),
       });
     } catch (err) {
+      await deadline;
       const kind = launchFailure(err);
       const detail = isSessionApiError(err) ? { code: err.code, message: err.message } : { err };
       observer?.launch(app, kind);
@@ -286,6 +293,7 @@ export class Dispatcher {
       }
       return;
     }
+    await deadline;
     observer?.launch(app, 'launched');
     const launched = await store.transition(c, r, {
       from: ['launching'],
