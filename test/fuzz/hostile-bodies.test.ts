@@ -50,9 +50,10 @@ describe('hostile requests on every route', () => {
     };
     const logger = createLogger({ level: 'debug', destination: capture });
     // Without WEBHOOK_SECRET (the default) every hostile body reaches the routes themselves…
-    server = await startServer(loadConfig(plantedEnv(env, { webhookSecret: false })), logger);
+    const open = plantedEnv(env, { webhookSecret: false });
+    server = await startServer(loadConfig(open), logger, { env: open });
     // …and with it, the guard must stop every request that lacks the key.
-    guarded = await startServer(loadConfig(plantedEnv(env)), logger);
+    guarded = await startServer(loadConfig(plantedEnv(env)), logger, { env: plantedEnv(env) });
   });
 
   afterAll(async () => {

@@ -56,8 +56,9 @@ export async function startServerProcess(
     await waitFor(
       () => {
         if (ended) throw new Error(`the server exited before listening:\n${text}`);
-        const msg = lines.map((l) => String(l.msg)).find((m) => m.startsWith('listening on '));
-        url = msg?.slice('listening on '.length);
+        // The line names the bound address; its `url` field is where this machine reaches it.
+        const line = lines.find((l) => String(l.msg).startsWith('listening on '));
+        url = typeof line?.url === 'string' ? line.url : undefined;
         return url !== undefined;
       },
       'the server to log "listening on"',

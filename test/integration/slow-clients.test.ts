@@ -96,17 +96,19 @@ describe('slow and broken clients', () => {
   const capture = logCapture();
 
   beforeAll(async () => {
-    const config = loadConfig({
+    const env = {
       HOST: '127.0.0.1',
       PORT: '0',
       RELAY_TO: '+14155550199',
       HTTP_HEADERS_TIMEOUT_MS: String(TIMEOUTS.headersTimeout),
       HTTP_REQUEST_TIMEOUT_MS: String(TIMEOUTS.requestTimeout),
       HTTP_KEEP_ALIVE_TIMEOUT_MS: String(TIMEOUTS.keepAliveTimeout),
-    });
-    server = await startServer(config, createLogger({ level: 'debug', destination: capture }), {
-      connectionsCheckingIntervalMs: TIMEOUTS.connectionsCheckingInterval,
-    });
+    };
+    server = await startServer(
+      loadConfig(env),
+      createLogger({ level: 'debug', destination: capture }),
+      { connectionsCheckingIntervalMs: TIMEOUTS.connectionsCheckingInterval, env },
+    );
     port = Number(new URL(server.url).port);
   });
 
