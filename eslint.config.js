@@ -93,6 +93,26 @@ module.exports = tseslint.config(
     ],
   ),
   restrictImports(
+    ['src/lib/**/*.ts'],
+    [
+      {
+        regex: '^\\.\\./',
+        message:
+          'src/lib imports nothing of ours: its helpers are leaves that every other folder may use.',
+      },
+    ],
+  ),
+  restrictImports(
+    ['src/state/**/*.ts', 'src/session-api/**/*.ts'],
+    [
+      {
+        regex: '^(\\.\\./)+(server|runtime|cli|simulator|sdk|campaigns)(/|$)',
+        message:
+          'src/state and src/session-api are libraries the server uses: they import only src/lib among our code.',
+      },
+    ],
+  ),
+  restrictImports(
     ['routes/**/*.ts'],
     [
       {

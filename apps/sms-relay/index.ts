@@ -11,6 +11,7 @@ import {
   message,
   type MessageOptions,
   phoneNumber,
+  SMS_SEGMENT,
   plainText,
   toE164,
 } from '../../src/sdk';
@@ -48,7 +49,7 @@ export default defineApp({
     if (launch) {
       if (ctx.campaign) await ctx.outcome('sent');
       const from = launch.from ?? (settings.SMS_FROM ? toE164(settings.SMS_FROM) : undefined);
-      log.info({ segments: Math.ceil(launch.msg.length / 160) }, 'sending a text');
+      log.info({ segments: Math.ceil(launch.msg.length / SMS_SEGMENT) }, 'sending a text');
       return [textMessage(launch.numberToDial, launch.msg, from)];
     }
 

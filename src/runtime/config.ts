@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { APP_NAME_PATTERN } from '../server/app-name';
 import type { Config } from '../server/config';
 import { isTimeZone, parseQuietHours } from '../campaigns/time';
 
 export type { Config } from '../server/config';
-
-const APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 const integer = (min: number, max: number) =>
   z
@@ -29,7 +28,7 @@ const httpUrl = z
   .trim()
   .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), 'must be an http(s) URL');
 
-const appName = z.string().trim().regex(APP_NAME, 'must be an app name (a-z, 0-9, -)');
+const appName = z.string().trim().regex(APP_NAME_PATTERN, 'must be an app name (a-z, 0-9, -)');
 
 /** True for an IPv4/IPv6 address, optionally with a CIDR prefix length that fits its family. */
 function isAddressOrCidr(entry: string): boolean {

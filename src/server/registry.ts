@@ -9,8 +9,8 @@ import type {
   SettingsSchema,
 } from '../sdk/define-app';
 import { validateDocument, type Issue } from '../tropo';
-
-const APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+import { APP_NAME_PATTERN } from './app-name';
+import { toError } from './loggable-error';
 
 /** An app module registered with the server. */
 export interface ModuleApp {
@@ -40,8 +40,9 @@ export class AppLoadError extends Error {
   constructor(
     readonly source: string,
     problems: readonly string[],
+    options?: ErrorOptions,
   ) {
-    super(`Cannot load app ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`Cannot load app ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
     this.name = 'AppLoadError';
   }
 }
@@ -143,7 +144,8 @@ export function moduleApp<P, S extends AppSettings>(
   // erasing P and S is sound.
   const definition = typed as unknown as AppDefinition<unknown, AppSettings>;
   const problems: string[] = [];
-  if (!APP_NAME.test(definition.name)) problems.push(`name "${definition.name}" is not URL-safe`);
+  if (!APP_NAME_PATTERN.test(definition.name))
+    problems.push(`name "${definition.name}" is not URL-safe`);
   if (typeof definition.start !== 'function') problems.push('start is not a function');
   if (definition.channels.length === 0) problems.push('channels is empty');
   if (problems.length > 0) throw new AppLoadError(source, problems);
@@ -159,7 +161,8 @@ export function moduleApp<P, S extends AppSettings>(
 
 /** Registers a static document, validating it now so a broken one stops start-up. */
 export function staticApp(name: string, document: unknown, source = `${name}.json`): StaticApp {
-  if (!APP_NAME.test(name)) throw new AppLoadError(source, [`name "${name}" is not URL-safe`]);
+  if (!APP_NAME_PATTERN.test(name))
+    throw new AppLoadError(source, [`name "${name}" is not URL-safe`]);
   const validation = validateDocument(document);
   if (!validation.ok) throw new AppLoadError(source, formatIssues(validation.issues));
   return {
@@ -180,8 +183,14 @@ function isDefinition(value: unknown): value is AppDefinition<unknown, AppSettin
 
 function loadModule(file: string, folderName: string, env: AppEnvironment): ModuleApp {
   // `require`, not `import()`: apps are CommonJS here, and ts-jest cannot run a native import().
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exported = require(file) as { default?: unknown };
+  let exported: { default?: unknown };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    exported = require(file) as { default?: unknown };
+  } catch (err) {
+    // The app's own error is the cause, so its stack says which line of the app threw.
+    throw new AppLoadError(file, [`throws when loaded: ${toError(err).message}`], { cause: err });
+  }
   const definition = exported.default;
   if (!isDefinition(definition)) {
     throw new AppLoadError(file, ['the default export is not made by defineApp']);
@@ -199,9 +208,7 @@ function loadStatic(file: string, name: string): StaticApp {
   try {
     document = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new AppLoadError(file, [
-      `not readable JSON: ${err instanceof Error ? err.message : String(err)}`,
-    ]);
+    throw new AppLoadError(file, [`not readable JSON: ${toError(err).message}`], { cause: err });
   }
   return staticApp(name, document, file);
 }

@@ -55,7 +55,6 @@ export {
   parseInput,
   parseScriptArgs,
   ScriptError,
-  SCRIPT_FLAGS,
   scriptFromJson,
   type CallerScript,
   type LegOutcome,

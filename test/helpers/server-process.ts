@@ -45,8 +45,9 @@ export async function startServerProcess(
     }
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  // 'close' (stdio read to the end), not 'exit': tests read the last log lines once it settles.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   let ended = false;
   void exited.then(() => (ended = true));
