@@ -1,4 +1,5 @@
-// Lint rules: typescript-eslint's type-aware recommended set, with formatting left to prettier.
+// Lint rules: typescript-eslint's type-aware recommended set, formatting left to prettier, and the
+// direction of imports between our folders.
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const prettier = require('eslint-config-prettier');
@@ -27,5 +28,112 @@ module.exports = tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  // The direction of imports (README "How the code is laid out"). Each folder gets one block, and
+  // no two blocks match the same file: a later block would replace an earlier one's patterns.
+  restrictImports(
+    ['src/tropo/*.ts'],
+    [
+      {
+        regex: '^\\.\\./',
+        message:
+          'src/tropo imports nothing of ours: it is the WebAPI as a library, usable without the server.',
+      },
+      ioLibraries('src/tropo'),
+    ],
+  ),
+  restrictImports(
+    ['src/tropo/verbs/*.ts'],
+    [
+      {
+        regex: '^\\.\\./\\.\\./',
+        message:
+          'src/tropo imports nothing of ours: it is the WebAPI as a library, usable without the server.',
+      },
+      ioLibraries('src/tropo'),
+    ],
+  ),
+  restrictImports(
+    ['apps/**/*.ts'],
+    [
+      {
+        regex: '^((\\.\\./)+|/(.*/)?)src/(?!sdk(/|$))',
+        message:
+          'apps import only the SDK (../../src/sdk) among our code: the server may change behind it, the SDK is the contract.',
+      },
+      {
+        regex: '^(\\.\\./)+(routes|test|bench|scripts)(/|$)',
+        message:
+          'apps import only the SDK (../../src/sdk) among our code: routes, tests and benchmarks are not part of an app.',
+      },
+      {
+        regex: '^(express|body-parser|supertest|pino|ioredis)(/|$)',
+        message:
+          'apps know nothing of HTTP, logging set-up or storage: the context (ctx) gives them session, state, log and next.',
+      },
+    ],
+  ),
+  restrictImports(
+    ['src/server/**/*.ts'],
+    [
+      {
+        regex: '^(\\.\\./)+(runtime|cli)(/|$)',
+        message:
+          'src/server never imports src/runtime or src/cli: the request path is a value the process wraps (createApp), never the other way round.',
+      },
+    ],
+  ),
+  restrictImports(
+    ['src/sdk/**/*.ts'],
+    [
+      {
+        regex: '^(\\.\\./)+(server|runtime|cli|simulator|state|session-api|campaigns)(/|$)',
+        message:
+          'src/sdk imports only src/tropo among our code: apps depend on it, so it must not drag in the server, the process or the tools.',
+      },
+    ],
+  ),
+  restrictImports(
+    ['src/lib/**/*.ts'],
+    [
+      {
+        regex: '^\\.\\./',
+        message:
+          'src/lib imports nothing of ours: its helpers are leaves that every other folder may use.',
+      },
+    ],
+  ),
+  restrictImports(
+    ['src/state/**/*.ts', 'src/session-api/**/*.ts'],
+    [
+      {
+        regex: '^(\\.\\./)+(server|runtime|cli|simulator|sdk|campaigns)(/|$)',
+        message:
+          'src/state and src/session-api are libraries the server uses: they import only src/lib among our code.',
+      },
+    ],
+  ),
+  restrictImports(
+    ['routes/**/*.ts'],
+    [
+      {
+        regex: '^(\\.\\./)+(?!src/server(/|$))(src|apps|test|bench|scripts)(/|$)',
+        message:
+          'routes import only src/server among our code: they are thin Express adapters over the request path.',
+      },
+    ],
+  ),
   prettier,
 );
+
+/** A config block refusing imports that match `patterns` in `files` (core no-restricted-imports). */
+function restrictImports(files, patterns) {
+  return { files, rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
+
+/** The libraries of HTTP, logging and storage, which the WebAPI library does without. */
+function ioLibraries(folder) {
+  return {
+    regex: '^(express|body-parser|pino|pino-http|ioredis|bullmq|prom-client)(/|$)',
+    message: `${folder} does no I/O: no Express, pino or Redis, so it runs anywhere (a test, a browser, a tool).`,
+  };
+}

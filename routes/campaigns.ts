@@ -5,7 +5,7 @@
  */
 import bodyParser from 'body-parser';
 import { Router, type RequestHandler, type Response } from 'express';
-import type { Campaigns, ServiceAnswer } from '../src/campaigns';
+import type { CampaignAnswer, CampaignApi } from '../src/server/campaign-api';
 import type { Config } from '../src/server/config';
 import { errorBody, errorCatalogue, type ErrorCode } from '../src/server/errors';
 import { bearerMatches } from '../src/server/launch';
@@ -18,7 +18,7 @@ function sendError(res: Response, status: number, code: ErrorCode): void {
     .end(errorBody(code));
 }
 
-function send(res: Response, answer: ServiceAnswer): void {
+function send(res: Response, answer: CampaignAnswer): void {
   if (answer.code) res.locals.code = answer.code;
   res
     .status(answer.status)
@@ -32,7 +32,7 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 /** The campaign routes; `campaigns` is undefined when the server runs without REDIS_URL. */
 export function campaignRoutes(
   config: Pick<Config, 'apiKey' | 'campaigns'>,
-  campaigns: Campaigns | undefined,
+  campaigns: CampaignApi | undefined,
 ): Router {
   const router = Router();
   // The key is checked before the body is read: nobody without it makes us read 20 MB.
@@ -47,7 +47,7 @@ export function campaignRoutes(
   const limit = config.campaigns.maxBytes;
   const json = bodyParser.json({ limit, type: JSON_TYPES });
   const csv = bodyParser.text({ limit, type: CSV_TYPES });
-  const service = () => (campaigns as Campaigns).service;
+  const service = () => campaigns as CampaignApi;
   const one = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
   router.use('/api/campaigns', guard);

@@ -11,6 +11,7 @@ import {
   message,
   type MessageOptions,
   phoneNumber,
+  SMS_SEGMENT,
   plainText,
   toE164,
 } from '../../src/sdk';
@@ -21,7 +22,11 @@ const params = z.object({
   from: phoneNumber.optional(),
 });
 
-type Params = z.output<typeof params>;
+/** Where inbound texts go, and the number outbound texts come from; either may be unset. */
+const settings = z.object({
+  RELAY_TO: z.string().trim().optional(),
+  SMS_FROM: z.string().trim().optional(),
+});
 
 /** A sender that is not a phone number (a short code, an IM name) is shown when it looks like one. */
 const SHORT_ID = /^[A-Za-z0-9_.@+-]{1,32}$/;
@@ -31,27 +36,28 @@ function textMessage(to: string, text: string, from: string | undefined) {
   return message(from ? { ...body, from } : body);
 }
 
-export default defineApp<Params>({
+export default defineApp({
   name: 'sms-relay',
   description:
     'Texts msg to numberToDial (Session API); relays inbound texts to RELAY_TO with the sender number.',
   channels: ['text'],
   params,
+  settings,
 
   async start(ctx) {
     const { session, params: launch, settings, log } = ctx;
     if (launch) {
       if (ctx.campaign) await ctx.outcome('sent');
-      const from = launch.from ?? (settings.smsFrom ? toE164(settings.smsFrom) : undefined);
-      log.info({ segments: Math.ceil(launch.msg.length / 160) }, 'sending a text');
+      const from = launch.from ?? (settings.SMS_FROM ? toE164(settings.SMS_FROM) : undefined);
+      log.info({ segments: Math.ceil(launch.msg.length / SMS_SEGMENT) }, 'sending a text');
       return [textMessage(launch.numberToDial, launch.msg, from)];
     }
 
-    const relayTo = settings.relayTo ? toE164(settings.relayTo) : undefined;
+    const relayTo = settings.RELAY_TO ? toE164(settings.RELAY_TO) : undefined;
     if (!relayTo) {
       log.error(
         { code: 'RELAY_TO_UNSET' },
-        settings.relayTo
+        settings.RELAY_TO
           ? 'RELAY_TO is not a phone number: the inbound text was not relayed'
           : 'RELAY_TO is not set: the inbound text was not relayed',
       );

@@ -49,9 +49,11 @@ interface RawRow {
 }
 
 const APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** Rows checked between two turns of the event loop. */
+const YIELD_EVERY = 500;
 
 /** Reads a JSON body (already parsed) into a checked campaign. */
-export function importJson(body: unknown, options: ImportOptions): ImportResult {
+export async function importJson(body: unknown, options: ImportOptions): Promise<ImportResult> {
   const top = campaignBodySchema.safeParse(body);
   if (!top.success) {
     return {
@@ -85,11 +87,11 @@ export function importJson(body: unknown, options: ImportOptions): ImportResult 
 }
 
 /** Reads a CSV (header `id,at,timeZone,…`; the other columns are parameters) into a checked campaign. */
-export function importCsv(
+export async function importCsv(
   text: string,
   query: { app?: string | undefined; name?: string | undefined },
   options: ImportOptions,
-): ImportResult {
+): Promise<ImportResult> {
   let records: string[][];
   try {
     // Without `columns`, csv-parse yields each record as an array of cells.
@@ -187,12 +189,12 @@ function idOf(value: unknown): string | undefined {
 }
 
 /** Checks every row against the app and each other; any issue and nothing is accepted. */
-function checkRows(
+async function checkRows(
   app: string,
   name: string | undefined,
   rows: readonly (RawRow | ImportIssue[])[],
   options: ImportOptions,
-): ImportResult {
+): Promise<ImportResult> {
   const issues: ImportIssue[] = [];
   const found = APP_NAME.test(app) ? options.lookupApp(app) : undefined;
   if (!found) issues.push({ row: 0, path: 'app', message: 'must be the name of a registered app' });
@@ -200,11 +202,15 @@ function checkRows(
   const now = options.now ?? Date.now();
   const ids = new Map<string, number>();
   const reminders: CheckedReminder[] = [];
-  rows.forEach((raw, index) => {
+  for (let index = 0; index < rows.length; index += 1) {
+    // A big campaign takes seconds to check: the server keeps answering calls meanwhile.
+    if (index > 0 && index % YIELD_EVERY === 0)
+      await new Promise((resolve) => setImmediate(resolve));
+    const raw = rows[index] as RawRow | ImportIssue[];
     const row = index + 1;
     if (Array.isArray(raw)) {
       issues.push(...raw);
-      return;
+      continue;
     }
     const before = issues.length;
     const id = raw.id ?? '';
@@ -243,7 +249,7 @@ function checkRows(
     }
     if (issues.length === before)
       reminders.push({ id, dueAt, timeZone, parameters: raw.parameters });
-  });
+  }
   if (issues.length > 0) return { ok: false, issues: capped(issues, options.maxIssues ?? 1000) };
   return { ok: true, campaign: { app, name: name ?? '', reminders } };
 }

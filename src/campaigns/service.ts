@@ -81,8 +81,12 @@ export class CampaignService {
     };
     const imported: ImportResult =
       request.kind === 'csv'
-        ? importCsv(typeof request.body === 'string' ? request.body : '', request.query, options)
-        : importJson(request.body, options);
+        ? await importCsv(
+            typeof request.body === 'string' ? request.body : '',
+            request.query,
+            options,
+          )
+        : await importJson(request.body, options);
     if (!imported.ok) {
       return imported.tooMany
         ? error(400, 'CAMPAIGN_TOO_LARGE', imported.issues)

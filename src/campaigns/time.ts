@@ -7,9 +7,26 @@ const OFFSET = /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/;
 /** A date, optionally with a time, as ISO 8601 writes it. */
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?/;
 
+/** Zone names already checked: luxon builds an Intl.DateTimeFormat for each check (~1 ms). */
+const zones = new Map<string, IANAZone | null>();
+
+/** The zone of that IANA name, or null; cached (a campaign names few zones, this map stays small). */
+function zoneOf(name: string): IANAZone | null {
+  let zone = zones.get(name);
+  if (zone === undefined) {
+    zone =
+      name.length > 0 && name.length <= 64 && IANAZone.isValidZone(name)
+        ? IANAZone.create(name)
+        : null;
+    // Bounded: a hostile body could name many invalid zones.
+    if (zones.size < 1000) zones.set(name, zone);
+  }
+  return zone;
+}
+
 /** True when `zone` is an IANA zone name this runtime knows (`America/New_York`, `UTC`). */
 export function isTimeZone(zone: string): boolean {
-  return zone.length > 0 && zone.length <= 64 && IANAZone.isValidZone(zone);
+  return zoneOf(zone) !== null;
 }
 
 /** The instant (epoch ms) `at` names, read in `zone` when it carries no offset; or the reason it cannot be read. */
@@ -27,7 +44,7 @@ export function instantOf(
   const normalised = text.replace(' ', 'T');
   const parsed = OFFSET.test(normalised)
     ? DateTime.fromISO(normalised, { setZone: true })
-    : DateTime.fromISO(normalised, { zone });
+    : DateTime.fromISO(normalised, { zone: zoneOf(zone) ?? zone });
   if (!parsed.isValid)
     return {
       ok: false,

@@ -11,7 +11,7 @@ export const apps: Command = (argv, io) => {
     return Promise.resolve(2);
   }
   try {
-    const registry = loadApps(undefined, loadConfig(io.env).apps);
+    const registry = loadApps(undefined, loadConfig(io.env).apps, io.env);
     const list = registry.list().map((app) => ({
       name: app.name,
       kind: app.kind,

@@ -117,7 +117,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
       log: (event) => logger.debug({ sessionApi: event }, `session API ${event.event}`),
     });
   app.use(apiRoutes({ config, registry, client, logger }, parseBody));
-  app.use(campaignRoutes(config, deps.campaigns));
+  app.use(campaignRoutes(config, deps.campaigns?.service));
   app.use(notFound);
   app.use(
     errorHandler((err) => {

@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { APP_NAME_PATTERN } from '../server/app-name';
 import type { Config } from '../server/config';
 import { isTimeZone, parseQuietHours } from '../campaigns/time';
 
 export type { Config } from '../server/config';
-
-const APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 const integer = (min: number, max: number) =>
   z
@@ -29,7 +28,7 @@ const httpUrl = z
   .trim()
   .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), 'must be an http(s) URL');
 
-const appName = z.string().trim().regex(APP_NAME, 'must be an app name (a-z, 0-9, -)');
+const appName = z.string().trim().regex(APP_NAME_PATTERN, 'must be an app name (a-z, 0-9, -)');
 
 /** True for an IPv4/IPv6 address, optionally with a CIDR prefix length that fits its family. */
 function isAddressOrCidr(entry: string): boolean {
@@ -110,8 +109,6 @@ const envSchema = z.object({
     .transform((v): number | 'auto' => (v === 'auto' ? 'auto' : Number(v)))
     .refine((v) => v === 'auto' || (v >= 1 && v <= 1024), 'must be from 1 to 1024, or auto')
     .default(1),
-  RELAY_TO: optionalText,
-  SMS_FROM: optionalText,
   FALLBACK_VOICE_MESSAGE: z
     .string()
     .trim()
@@ -166,9 +163,17 @@ export const CONFIG_KEYS: readonly string[] = [
   'TROPO_TOKEN_<APP>',
 ];
 
+/**
+ * The process environment, as the runtime hands it to the config and to the app loading (each
+ * app's settings schema reads its own keys from it). A copy: later changes do not leak in.
+ */
+export function environment(): Readonly<Record<string, string | undefined>> {
+  return { ...process.env };
+}
+
 /** Parses the environment (default: `process.env`) into a Config, or throws a ConfigError naming each bad key. */
 export function loadConfig(
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>> = environment(),
 ): Config {
   // An empty value (`KEY=` copied from .env.example) means "use the default", as if unset.
   const given = Object.fromEntries(
@@ -225,8 +230,6 @@ export function loadConfig(
     stateMaxBytes: e.STATE_MAX_BYTES,
     stateMaxBytesPerSession: e.STATE_MAX_BYTES_PER_SESSION,
     webConcurrency: e.WEB_CONCURRENCY,
-    relayTo: e.RELAY_TO,
-    smsFrom: e.SMS_FROM,
     fallback: {
       voiceMessage: e.FALLBACK_VOICE_MESSAGE,
       voice: e.FALLBACK_VOICE,

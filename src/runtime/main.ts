@@ -6,13 +6,14 @@ import { createApp } from './app';
 import { startCampaigns } from './campaigns';
 import { createCampaignMetrics } from '../campaigns/metrics';
 import { assertStateShared, startPrimary, workerCount } from './cluster';
-import { loadConfig, loadDotEnv, type Config } from './config';
+import { environment, loadConfig, loadDotEnv, type Config } from './config';
 import { clientErrorHandler } from '../server/http/client-error';
 import { drainable } from '../server/http/graceful';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from '../server/metrics';
 import { guardUnhandledRejections } from './process-guards';
 import { loadApps } from '../server/registry';
+import type { AppEnvironment } from '../sdk/define-app';
 import { createStateStore, type StateStore } from '../state';
 
 /** A running server and the way to stop it. */
@@ -34,14 +35,33 @@ const wait = (ms: number) =>
     else resolve();
   });
 
+/** The URL of a bound address, and where this machine reaches it (loopback when it is every interface). */
+export function listeningUrls(address: AddressInfo): { bound: string; local: string } {
+  const hostOf = (a: string) => (a.includes(':') ? `[${a}]` : a);
+  const local =
+    address.address === '0.0.0.0'
+      ? '127.0.0.1'
+      : address.address === '::'
+        ? '::1'
+        : address.address;
+  return {
+    bound: `http://${hostOf(address.address)}:${address.port}`,
+    local: `http://${hostOf(local)}:${address.port}`,
+  };
+}
+
 /** Starts the server with `config` and resolves once it listens. */
 export async function startServer(
   config: Config,
   logger: Logger = createLogger({ level: config.logLevel }),
-  /** Tests of slow clients check the timeouts more often than every second. */
-  options: { connectionsCheckingIntervalMs?: number } = {},
+  options: {
+    /** Tests of slow clients check the timeouts more often than every second. */
+    connectionsCheckingIntervalMs?: number;
+    /** The environment each app's settings are read from (default: nothing set). */
+    env?: AppEnvironment;
+  } = {},
 ): Promise<RunningServer> {
-  const registry = loadApps(undefined, config.apps);
+  const registry = loadApps(undefined, config.apps, options.env);
   const appNames = registry.list().map((a) => a.name);
   const campaignMetrics = config.redisUrl ? createCampaignMetrics(appNames) : undefined;
   const metrics = createMetrics({
@@ -92,11 +112,19 @@ export async function startServer(
     await campaigns?.close();
     throw err;
   });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  // The address really bound (PORT=0 picks a port; a host name resolves to one address).
+  const address = server.address() as AddressInfo;
+  const { bound, local: url } = listeningUrls(address);
+  const hint = bound === url ? '' : `; on this machine: ${url}`;
   logger.info(
-    { port, host: config.host, apps: registry.list().map((a) => a.name) },
-    `listening on ${url}`,
+    {
+      port: address.port,
+      host: config.host,
+      address: address.address,
+      url,
+      apps: registry.list().map((a) => a.name),
+    },
+    `listening on ${bound} (pid ${process.pid}${hint})`,
   );
 
   let closing: Promise<void> | undefined;
@@ -153,16 +181,19 @@ function runPrimary(config: Config, workers: number): void {
  */
 export async function main(): Promise<void> {
   loadDotEnv();
-  const config = loadConfig();
+  const env = environment();
+  const config = loadConfig(env);
   if (cluster.isPrimary) {
     const workers = workerCount(config.webConcurrency);
     assertStateShared(workers, config);
     if (workers > 1) {
+      // Checked here too, so a missing app setting stops start-up once, before any worker forks.
+      loadApps(undefined, config.apps, env);
       runPrimary(config, workers);
       return;
     }
   }
-  const running = await startServer(config);
+  const running = await startServer(config, undefined, { env });
   guardUnhandledRejections(running.logger);
   let signalled = false;
   const stop = (signal: NodeJS.Signals | 'disconnect') => {

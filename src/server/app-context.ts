@@ -1,7 +1,6 @@
 /** The context an app function receives: its session or result, params, state, logger, settings and next URLs. */
 import type { Logger } from 'pino';
-import type { Config } from './config';
-import type { AppContext, AppSettings, CampaignOutcome, SessionState } from '../sdk/define-app';
+import type { AppContext, CampaignOutcome, SessionState } from '../sdk/define-app';
 import { CAMPAIGN_REF_PARAMETERS } from './outcomes';
 import type { ModuleApp } from './registry';
 import type { Session } from '../tropo';
@@ -35,16 +34,10 @@ export function lazyChild(logger: Logger, bindings: Record<string, string>): () 
   return () => (child ??= logger.child(bindings));
 }
 
-/** The settings every app's context carries, read once from the config. */
-export function appSettings(config: Config): AppSettings {
-  return { relayTo: config.relayTo, smsFrom: config.smsFrom };
-}
-
 /** What `appContext` needs besides the app: where state and next URLs come from. */
 export interface AppContextParts {
   sessionId: string;
   state: SessionState;
-  settings: AppSettings;
   logOf: () => Logger;
   /** Builds the continuation URL for an app's handler in a session. */
   nextUrl: (app: string, handler: string, sessionId: string) => string;
@@ -67,7 +60,8 @@ export function appContext<P>(app: ModuleApp, parts: AppContextParts): AppContex
     get log() {
       return logOf();
     },
-    settings: parts.settings,
+    // Checked against the app's own schema when it was registered.
+    settings: app.settings,
     outcome: parts.outcome,
     next: (handler: string) => {
       if (!handlers || !Object.hasOwn(handlers, handler)) {

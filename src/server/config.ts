@@ -5,7 +5,10 @@ import type { CampaignSettings } from '../campaigns/model';
 /** pino's level names, plus `silent`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-/** The parsed configuration every other module receives (src/runtime/config.ts builds it from the environment). */
+/**
+ * The parsed configuration every other module receives (src/runtime/config.ts builds it from the
+ * environment). It names no app: an app's own settings are its schema's (see `defineApp`).
+ */
 export interface Config {
   port: number;
   host: string;
@@ -35,8 +38,6 @@ export interface Config {
   stateMaxBytesPerSession: number;
   /** Worker processes to run (`auto`: one per CPU); more than one needs `redisUrl`. */
   webConcurrency: number | 'auto';
-  relayTo: string | undefined;
-  smsFrom: string | undefined;
   fallback: { voiceMessage: string; voice: string | undefined; textMessage: string | undefined };
   /** Node's server timeouts: whole headers, whole request, idle keep-alive connection. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };

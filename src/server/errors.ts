@@ -112,11 +112,6 @@ export class ServerError extends Error {
   }
 }
 
-/** True when `value` is a ServerError. */
-export function isServerError(value: unknown): value is ServerError {
-  return value instanceof ServerError;
-}
-
 /** The JSON body of an error answer: `{"error":{"code","message","issues"}}`. */
 export function errorBody(
   code: ErrorCode,

@@ -2,12 +2,13 @@
  * Launching outbound sessions for `POST /api/sessions`: check the caller's key, the app and its
  * parameters before anything is sent, then start the session through the Session API.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from './config';
 import { errorBody, type ErrorCode, type ErrorIssue } from './errors';
 import type { Logger } from 'pino';
+import { APP_NAME_PATTERN } from './app-name';
 import type { AppRegistry } from './registry';
+import { keyMatches } from './webhook-auth';
 import { SessionApiError, SessionApiRejectedError, type SessionApiClient } from '../session-api';
 
 /** What the HTTP layer sends back. */
@@ -19,24 +20,20 @@ export interface LaunchAnswer {
   sessionId?: string;
 }
 
-const APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** Parameters the server sets itself: a caller may not smuggle them in. */
 const RESERVED = new Set(['token', 'action', 'app']);
 
 const requestSchema = z.object({
-  app: z.string().regex(APP_NAME, 'must be the name of a registered app'),
+  app: z.string().regex(APP_NAME_PATTERN, 'must be the name of a registered app'),
   parameters: z
     .record(z.string().max(64), z.union([z.string().max(4096), z.number(), z.boolean()]))
     .default({}),
 });
 
-/** True when the Authorization header carries `key`; compared in constant time over fixed-length digests. */
+/** True when the Authorization header carries `key` (`Bearer <key>`), compared as webhook keys are. */
 export function bearerMatches(header: string | undefined, key: string): boolean {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  const given = match?.[1] ?? '';
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(key).digest();
-  return timingSafeEqual(a, b) && given.length > 0;
+  return keyMatches(match?.[1], key);
 }
 
 function fail(

@@ -1,14 +1,7 @@
 /** Errors from code the server does not control (apps), made safe to log: reading them can never throw. */
+import { toError } from '../lib';
 
-/** An Error for whatever was thrown; `String()` itself throws for some values (`Object.create(null)`). */
-export function toError(value: unknown): Error {
-  if (value instanceof Error) return value;
-  try {
-    return new Error(String(value));
-  } catch {
-    return new Error('a value that cannot be shown as text was thrown');
-  }
-}
+export { toError };
 
 /**
  * The error to hand pino under `err` (its serializer keeps type, message, stack and causes), or a

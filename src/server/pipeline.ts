@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { errorAnswer, issuesOf, type TropoAnswer } from './answer';
-import { appContext, appParameters, appSettings, lazyChild, withoutSecrets } from './app-context';
+import { appContext, appParameters, lazyChild, withoutSecrets } from './app-context';
 import type { Config } from './config';
 import type { ErrorCode } from './errors';
 import { createFallbacks, fallbackKindFor, validationChannel } from './fallbacks';
@@ -12,13 +12,7 @@ import { outcomeReporter, type OutcomeReporter } from './outcomes';
 import type { AppRegistry, ModuleApp } from './registry';
 import { createAppRunner } from './run-app';
 import { createStateTracking, type TrackedState } from './tracked-state';
-import type {
-  AppContext,
-  AppSettings,
-  HandlerContext,
-  SessionState,
-  StartContext,
-} from '../sdk/define-app';
+import type { AppContext, HandlerContext, SessionState, StartContext } from '../sdk/define-app';
 import { parseResult, parseSession, type SessionKind } from '../tropo';
 
 export type { TropoAnswer } from './answer';
@@ -72,7 +66,6 @@ const NO_OBSERVER: PipelineObserver = {
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { config, registry, logger } = deps;
   const observer = deps.observer ?? NO_OBSERVER;
-  const settings: AppSettings = appSettings(config);
   const state = createStateTracking(deps.stateFor, logger);
   const fallbacks = createFallbacks(config.fallback, (app, code) => observer.fallback(app, code));
   const run = createAppRunner({
@@ -93,7 +86,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const ctx = appContext<P>(app, {
       sessionId,
       state: tracked.view,
-      settings,
       logOf,
       nextUrl: deps.nextUrl,
       outcome: outcomes.outcome,

@@ -1,10 +1,16 @@
 /** The app registry: finds apps under `apps/` (folders and static `.json` documents) and checks them at start-up. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppChannel, AppDefinition } from '../sdk/define-app';
+import type {
+  AppChannel,
+  AppDefinition,
+  AppEnvironment,
+  AppSettings,
+  SettingsSchema,
+} from '../sdk/define-app';
 import { validateDocument, type Issue } from '../tropo';
-
-const APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+import { APP_NAME_PATTERN } from './app-name';
+import { toError } from './loggable-error';
 
 /** An app module registered with the server. */
 export interface ModuleApp {
@@ -12,7 +18,9 @@ export interface ModuleApp {
   name: string;
   description: string;
   channels: readonly AppChannel[];
-  definition: AppDefinition<unknown>;
+  definition: AppDefinition<unknown, AppSettings>;
+  /** The app's settings, checked against its schema when it was registered (`ctx.settings`). */
+  settings: AppSettings;
 }
 
 /** A static document served as-is, as the seed served `index.json`. */
@@ -32,8 +40,9 @@ export class AppLoadError extends Error {
   constructor(
     readonly source: string,
     problems: readonly string[],
+    options?: ErrorOptions,
   ) {
-    super(`Cannot load app ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`Cannot load app ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
     this.name = 'AppLoadError';
   }
 }
@@ -76,12 +85,67 @@ function formatIssues(issues: readonly Issue[]): string[] {
   return issues.filter((i) => i.severity === 'error').map((i) => `${i.path}: ${i.message}`);
 }
 
-/** Registers an app module's definition, checking its name and shape. */
-export function moduleApp<P>(typed: AppDefinition<P>, source = typed.name): ModuleApp {
-  // The pipeline hands `start` only params produced by this app's own schema, so erasing P is sound.
-  const definition = typed as unknown as AppDefinition<unknown>;
+/** Keys whose values look secret: a bad value of one is never echoed in an error. */
+const SECRET_LOOKING =
+  /TOKEN|SECRET|PASS|KEY|AUTH|CREDENTIAL|PRIVATE|SIGNATURE|COOKIE|SESSION|URL|URI|DSN/i;
+
+/** The environment keys an app's settings schema declares (empty when it declares none). */
+export function settingKeys(
+  definition: Pick<AppDefinition<unknown, AppSettings>, 'settings'>,
+): string[] {
+  return definition.settings ? Object.keys(definition.settings.shape) : [];
+}
+
+/**
+ * Checks the environment against an app's settings schema: only the keys it declares are read,
+ * and an empty value counts as unset (as `KEY=` copied from `.env.example` means "not set").
+ */
+function checkSettings(
+  name: string,
+  schema: SettingsSchema | undefined,
+  env: AppEnvironment,
+  source: string,
+): AppSettings {
+  if (!schema) return Object.freeze({});
+  if (typeof schema.shape !== 'object' || typeof schema.safeParse !== 'function') {
+    throw new AppLoadError(source, ['settings is not a zod object schema (z.object({...}))']);
+  }
+  const given: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') given[key] = value;
+  }
+  const parsed = schema.safeParse(given);
+  if (parsed.success) return Object.freeze({ ...parsed.data });
+  const problems = parsed.error.issues.map((issue) => {
+    const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '(settings)';
+    const top = String(issue.path[0] ?? '');
+    const raw = given[top];
+    if (raw === undefined && issue.code === 'invalid_type') {
+      return `setting ${key}: required by app "${name}", and not set (see .env.example)`;
+    }
+    const shown =
+      raw === undefined || SECRET_LOOKING.test(top) ? '' : ` (got ${JSON.stringify(raw)})`;
+    return `setting ${key}: ${issue.message}${shown}`;
+  });
+  throw new AppLoadError(source, problems);
+}
+
+/**
+ * Registers an app module's definition, checking its name and shape, and its settings against
+ * `env` (the environment the runtime hands over; default: none set).
+ */
+export function moduleApp<P, S extends AppSettings>(
+  typed: AppDefinition<P, S>,
+  source = typed.name,
+  env: AppEnvironment = {},
+): ModuleApp {
+  // The pipeline hands `start` only params and settings produced by this app's own schemas, so
+  // erasing P and S is sound.
+  const definition = typed as unknown as AppDefinition<unknown, AppSettings>;
   const problems: string[] = [];
-  if (!APP_NAME.test(definition.name)) problems.push(`name "${definition.name}" is not URL-safe`);
+  if (!APP_NAME_PATTERN.test(definition.name))
+    problems.push(`name "${definition.name}" is not URL-safe`);
   if (typeof definition.start !== 'function') problems.push('start is not a function');
   if (definition.channels.length === 0) problems.push('channels is empty');
   if (problems.length > 0) throw new AppLoadError(source, problems);
@@ -91,12 +155,14 @@ export function moduleApp<P>(typed: AppDefinition<P>, source = typed.name): Modu
     description: definition.description,
     channels: definition.channels,
     definition,
+    settings: checkSettings(definition.name, definition.settings, env, source),
   };
 }
 
 /** Registers a static document, validating it now so a broken one stops start-up. */
 export function staticApp(name: string, document: unknown, source = `${name}.json`): StaticApp {
-  if (!APP_NAME.test(name)) throw new AppLoadError(source, [`name "${name}" is not URL-safe`]);
+  if (!APP_NAME_PATTERN.test(name))
+    throw new AppLoadError(source, [`name "${name}" is not URL-safe`]);
   const validation = validateDocument(document);
   if (!validation.ok) throw new AppLoadError(source, formatIssues(validation.issues));
   return {
@@ -109,16 +175,22 @@ export function staticApp(name: string, document: unknown, source = `${name}.jso
   };
 }
 
-function isDefinition(value: unknown): value is AppDefinition<unknown> {
+function isDefinition(value: unknown): value is AppDefinition<unknown, AppSettings> {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return typeof v.name === 'string' && typeof v.start === 'function' && Array.isArray(v.channels);
 }
 
-function loadModule(file: string, folderName: string): ModuleApp {
+function loadModule(file: string, folderName: string, env: AppEnvironment): ModuleApp {
   // `require`, not `import()`: apps are CommonJS here, and ts-jest cannot run a native import().
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exported = require(file) as { default?: unknown };
+  let exported: { default?: unknown };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    exported = require(file) as { default?: unknown };
+  } catch (err) {
+    // The app's own error is the cause, so its stack says which line of the app threw.
+    throw new AppLoadError(file, [`throws when loaded: ${toError(err).message}`], { cause: err });
+  }
   const definition = exported.default;
   if (!isDefinition(definition)) {
     throw new AppLoadError(file, ['the default export is not made by defineApp']);
@@ -128,7 +200,7 @@ function loadModule(file: string, folderName: string): ModuleApp {
       `name "${definition.name}" differs from its folder "${folderName}"`,
     ]);
   }
-  return moduleApp(definition, file);
+  return moduleApp(definition, `${folderName} (${file})`, env);
 }
 
 function loadStatic(file: string, name: string): StaticApp {
@@ -136,9 +208,7 @@ function loadStatic(file: string, name: string): StaticApp {
   try {
     document = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new AppLoadError(file, [
-      `not readable JSON: ${err instanceof Error ? err.message : String(err)}`,
-    ]);
+    throw new AppLoadError(file, [`not readable JSON: ${toError(err).message}`], { cause: err });
   }
   return staticApp(name, document, file);
 }
@@ -149,8 +219,14 @@ export const DEFAULT_APPS_DIR = path.join(__dirname, '..', '..', 'apps');
 /**
  * Finds every app in `dir`: `<name>/index.(ts|js)` folders and `<name>.json` documents.
  * `only` (the APPS setting) restricts which are registered; naming a missing app is an error.
+ * Each registered app's settings are checked against `env` (the runtime hands over the
+ * environment; default: nothing set), so a missing or bad setting stops start-up.
  */
-export function loadApps(dir: string = DEFAULT_APPS_DIR, only?: readonly string[]): AppRegistry {
+export function loadApps(
+  dir: string = DEFAULT_APPS_DIR,
+  only?: readonly string[],
+  env: AppEnvironment = {},
+): AppRegistry {
   const found: RegisteredApp[] = [];
   const wanted = only ? new Set(only) : undefined;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -160,7 +236,7 @@ export function loadApps(dir: string = DEFAULT_APPS_DIR, only?: readonly string[
         .map((f) => path.join(full, f))
         .find((f) => fs.existsSync(f));
       if (!index || (wanted && !wanted.has(entry.name))) continue;
-      found.push(loadModule(index, entry.name));
+      found.push(loadModule(index, entry.name, env));
     } else if (entry.isFile() && entry.name.endsWith('.json')) {
       const name = entry.name.slice(0, -'.json'.length);
       if (wanted && !wanted.has(name)) continue;

@@ -90,18 +90,19 @@ export type RunApp = <C extends AppContext<unknown>>(
 export function createAppRunner(deps: AppRunnerDeps): RunApp {
   const { config, fallbacks, state } = deps;
 
-  /** One log line for a document's warnings, naming the unknown keys that were not sent. */
+  /**
+   * One log line for a document's warnings, with the same message whether or not keys were dropped
+   * (an operator's search finds them all); `unknownKeys` names the keys left out of what Tropo got.
+   */
   function reportWarnings(app: string, log: Logger, validation: Validation): void {
     deps.onWarnings(app, validation.issues.length);
     const { dropped } = validation;
-    if (dropped.length === 0) {
-      log.warn({ warnings: validation.issues }, 'the app answered a document with warnings');
-      return;
-    }
-    deps.onUnknownKeys(app, dropped.length);
+    if (dropped.length > 0) deps.onUnknownKeys(app, dropped.length);
     log.warn(
-      { warnings: validation.issues, unknownKeys: dropped },
-      'the app answered unknown keys: they were left out of the document sent to Tropo',
+      dropped.length === 0
+        ? { warnings: validation.issues }
+        : { warnings: validation.issues, unknownKeys: dropped },
+      'the app answered a document with warnings',
     );
   }
 

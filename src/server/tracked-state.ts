@@ -7,6 +7,7 @@ import type { SessionState } from '../sdk/define-app';
 import { isStateUnavailableError } from '../state';
 import type { StateUse } from './session-end';
 import { stateFailures, type StateFailures } from './state-failures';
+import { toError } from './loggable-error';
 
 /** A request's state view, and what the request did with it (for the clean-up at session end). */
 export interface TrackedState {
@@ -85,7 +86,7 @@ export function createStateTracking(
     stateFor(sessionId)
       .delete()
       .then(stateWorked, (err: unknown) => {
-        const detail = err instanceof Error ? err : new Error(String(err));
+        const detail = toError(err);
         const message = 'could not delete the state of an ended session (it expires with its TTL)';
         if (!isStateUnavailableError(err)) {
           logOf().warn({ err: detail }, message);

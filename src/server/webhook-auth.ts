@@ -6,7 +6,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 
-/** True when `given` is the secret; compared in constant time over fixed-length digests. */
+/** True when `given` is the secret (the webhook `?key=`, the API's bearer key); constant time over fixed-length digests. */
 export function keyMatches(given: unknown, secret: string): boolean {
   if (typeof given !== 'string' || given.length === 0) return false;
   // Digests first: timingSafeEqual needs equal lengths, and the length of the secret must not leak.

@@ -1,6 +1,6 @@
 /** The public surface of the Session API client: import from here, not from the files behind it. */
+export { createSessionApiClient } from './client';
 export {
-  createSessionApiClient,
   DEFAULT_TROPO_API_URL,
   type CreateSessionRequest,
   type FetchLike,
@@ -10,7 +10,7 @@ export {
   type SessionCreated,
   type SessionParameterValue,
   type SignalSent,
-} from './client';
+} from './types';
 export * from './errors';
 export {
   parseSessionAnswer,

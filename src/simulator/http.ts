@@ -2,9 +2,15 @@
  * The simulator's one way to talk to an app: POST a JSON body as Tropo does (§2) and classify what
  * comes back, bounded by a timeout and a size limit; `fetch` is injectable so tests need no network.
  */
+import {
+  describeNetworkError,
+  fetchWithTimeout,
+  globalFetch,
+  isFetchTimedOut,
+  type FetchLike,
+} from '../lib';
 
-/** The part of `fetch` the simulator uses; Node's global `fetch` fits, and so does a test double. */
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+export type { FetchLike } from '../lib';
 
 /** What the app answered, whatever the status. */
 export interface HttpAnswer {
@@ -43,9 +49,6 @@ export interface PosterOptions {
   maxBytes?: number | undefined;
 }
 
-/** Thrown by the timer so nothing else can be mistaken for a timeout. */
-class TimedOut extends Error {}
-
 async function readLimited(
   response: Response,
   maxBytes: number,
@@ -71,76 +74,46 @@ async function readLimited(
   return { text: Buffer.concat(chunks).toString('utf8'), truncated };
 }
 
-function describeNetworkError(error: unknown): string {
-  // Duck-typed: fetch's errors may come from another realm (jest), where instanceof fails.
-  const outer = (typeof error === 'object' && error !== null ? error : {}) as {
-    message?: unknown;
-    cause?: unknown;
-  };
-  const cause = (typeof outer.cause === 'object' && outer.cause !== null ? outer.cause : {}) as {
-    code?: unknown;
-    message?: unknown;
-  };
-  // undici hides the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`.
-  if (typeof cause.message === 'string' && cause.message !== '') {
-    return typeof cause.code === 'string' ? `${cause.code}: ${cause.message}` : cause.message;
-  }
-  if (typeof cause.code === 'string') return cause.code;
-  return typeof outer.message === 'string' ? outer.message : String(error);
-}
-
 /** Makes the POST function: JSON body, `application/json` request, redirects not followed. */
 export function createPoster(options: PosterOptions = {}): PostJson {
-  const fetchImpl: FetchLike = options.fetch ?? ((url, init) => fetch(url, init));
+  const fetchImpl: FetchLike = options.fetch ?? globalFetch;
   const now = options.now ?? (() => performance.now());
   const maxBytes = options.maxBytes ?? MAX_ANSWER_BYTES;
   return async (url, body, timeoutMs) => {
     const started = now();
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    // Racing our own timer keeps the bound even if an injected fetch ignores the abort signal.
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new TimedOut());
-        controller.abort();
-      }, timeoutMs);
-    });
-    const work = (async (): Promise<HttpAnswer> => {
-      const response = await fetchImpl(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
-        body,
-        // Tropo's behaviour on redirects is not documented; a 3xx is reported, not followed.
-        redirect: 'manual',
-        signal: controller.signal,
-      });
-      const { text, truncated } = await readLimited(response, maxBytes);
-      return {
-        ok: true,
-        status: response.status,
-        contentType: response.headers.get('content-type'),
-        body: text,
-        truncated,
-        durationMs: now() - started,
-      };
-    })();
-    // The loser of the race must never surface as an unhandled rejection.
-    work.catch(() => undefined);
     try {
-      return await Promise.race([work, expired]);
+      return await fetchWithTimeout(
+        fetchImpl,
+        url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            accept: 'application/json',
+          },
+          body,
+          // Tropo's behaviour on redirects is not documented; a 3xx is reported, not followed.
+          redirect: 'manual',
+        },
+        timeoutMs,
+        async (response): Promise<HttpAnswer> => {
+          const { text, truncated } = await readLimited(response, maxBytes);
+          return {
+            ok: true,
+            status: response.status,
+            contentType: response.headers.get('content-type'),
+            body: text,
+            truncated,
+            durationMs: now() - started,
+          };
+        },
+      );
     } catch (error) {
       const durationMs = now() - started;
-      if (error instanceof TimedOut) {
-        return {
-          ok: false,
-          kind: 'timeout',
-          message: `no answer within ${timeoutMs} ms`,
-          durationMs,
-        };
+      if (isFetchTimedOut(error)) {
+        return { ok: false, kind: 'timeout', message: error.message, durationMs };
       }
       return { ok: false, kind: 'network', message: describeNetworkError(error), durationMs };
-    } finally {
-      clearTimeout(timer);
     }
   };
 }

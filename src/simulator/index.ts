@@ -64,7 +64,6 @@ export {
   parseInput,
   parseScriptArgs,
   ScriptError,
-  SCRIPT_FLAGS,
   scriptFromJson,
   type CallerScript,
   type LegOutcome,

@@ -33,9 +33,10 @@ export interface LocalServerOptions {
 
 /** Starts the server; rejects with a ConfigError or AppLoadError when the environment or apps are bad. */
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
-  const config = loadConfig(options.env ?? {});
+  const env = options.env ?? {};
+  const config = loadConfig(env);
   const logger = options.logger ?? createLogger({ level: 'silent' });
-  const registry = options.registry ?? loadApps(undefined, config.apps);
+  const registry = options.registry ?? loadApps(undefined, config.apps, env);
   const state = createStateStore({
     ttlSeconds: config.stateTtlSeconds,
     maxEntries: config.stateMaxEntries,

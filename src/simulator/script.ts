@@ -172,9 +172,6 @@ const FLAGS: Readonly<Record<string, Setter>> = {
   },
 };
 
-/** The flags `parseScriptArgs` consumes, for usage text. */
-export const SCRIPT_FLAGS: readonly string[] = Object.keys(FLAGS);
-
 /**
  * Takes the script flags (`--input X`, `--input=X`, `--call-outcome busy`, …) out of a command
  * line; everything else is returned untouched in `rest`, in order. Throws `ScriptError`.

@@ -1,4 +1,5 @@
 /** The in-memory state store: the default for one process, bounded in entries and bytes, expired entries swept. */
+import { toError } from '../lib';
 import type { StateStore, StoreHealth } from './store';
 import {
   DEFAULT_MAX_BYTES_PER_SESSION,
@@ -61,7 +62,7 @@ function settle<T>(operation: () => T): Promise<T> {
   try {
     return Promise.resolve(operation());
   } catch (err) {
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    return Promise.reject(toError(err));
   }
 }
 

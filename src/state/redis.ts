@@ -1,5 +1,6 @@
 /** The Redis state store: state shared by every instance, failing fast while Redis is away and recovering by itself. */
 import type { Redis as RedisClient } from 'ioredis';
+import { describeNetworkError, networkErrorParts } from '../lib';
 import type { StateStore, StoreHealth } from './store';
 import {
   DEFAULT_MAX_BYTES_PER_SESSION,
@@ -48,15 +49,10 @@ export interface RedisStateStore extends StateStore {
 /** Default key namespace. */
 export const DEFAULT_NAMESPACE = 'tropo-app:state';
 
-/** A short, secret-free account of a connection error, fit for `/readyz`. */
+/** A short, secret-free account of a connection error, fit for `/readyz`: the system code alone when there is one. */
 function describe(err: unknown): string {
-  // Duck-typed rather than `instanceof Error`: socket errors may come from another realm (vm, jest).
-  if (typeof err === 'object' && err !== null) {
-    const { code, message } = err as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && code.length > 0) return code;
-    if (typeof message === 'string') return message.slice(0, 200);
-  }
-  return String(err).slice(0, 200);
+  const { code } = networkErrorParts(err);
+  return code ?? describeNetworkError(err).slice(0, 200);
 }
 
 /** Creates a Redis store and starts connecting; it is not ready until the connection is. */

@@ -193,10 +193,10 @@ describe("the Dockerfile's runtime layout", () => {
         fixtureText('requests/inbound-voice-session.json'),
         agent,
       );
-      const started = Date.now();
       server.child.kill('SIGTERM');
+      // The stuck request never ends by itself, so the exit shows the deadline acted; its warning
+      // says so. (A missing deadline would hang into jest's timeout: no clock bound needed.)
       expect(await server.exited).toEqual({ code: 0, signal: null });
-      expect(Date.now() - started).toBeLessThan(5000);
       await expect(stuck.answer).rejects.toThrow();
       const warning = server.logs().find((l) => l.level === 'warn');
       expect(warning).toMatchObject({ abandoned: 1, timeoutMs: 300 });

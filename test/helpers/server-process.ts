@@ -45,8 +45,9 @@ export async function startServerProcess(
     }
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  // 'close' (stdio read to the end), not 'exit': tests read the last log lines once it settles.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   let ended = false;
   void exited.then(() => (ended = true));
@@ -56,8 +57,9 @@ export async function startServerProcess(
     await waitFor(
       () => {
         if (ended) throw new Error(`the server exited before listening:\n${text}`);
-        const msg = lines.map((l) => String(l.msg)).find((m) => m.startsWith('listening on '));
-        url = msg?.slice('listening on '.length);
+        // The line names the bound address; its `url` field is where this machine reaches it.
+        const line = lines.find((l) => String(l.msg).startsWith('listening on '));
+        url = typeof line?.url === 'string' ? line.url : undefined;
         return url !== undefined;
       },
       'the server to log "listening on"',

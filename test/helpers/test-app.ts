@@ -52,7 +52,7 @@ export function buildTestApp(
       ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
       log: logger.child({ component: 'state' }),
     });
-  const registry = options.registry ?? loadApps(undefined, config.apps);
+  const registry = options.registry ?? loadApps(undefined, config.apps, env);
   const app = createApp(config, {
     logger,
     registry,

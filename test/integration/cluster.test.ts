@@ -40,8 +40,10 @@ function serve(env: Record<string, string>): Server {
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => void (out += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => void (err += chunk.toString('utf8')));
+  // 'close', not 'exit': 'exit' can come before the last lines in the pipe were read, and the
+  // test reads the primary's last line (seen failing on a loaded machine).
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+    child.once('close', (code) => resolve(code)),
   );
   return {
     child,

@@ -123,6 +123,7 @@ describe('untrusted Session API parameters', () => {
       .post('/start')
       .send(withParameters({ msg }, 'sms-relay-session.json'));
     expect(res.body.tropo[0].message.say[0].value).toBe(msg);
+    expect(t.logs().find((l) => l.msg === 'sending a text')).toMatchObject({ segments: 10 });
   });
 
   it.each([

@@ -1,16 +1,17 @@
 /**
  * Fault injection on the state store: Redis killed or frozen between two documents of a
- * conversation. Tropo must still get a valid document within APP_TIMEOUT_MS plus a margin.
+ * conversation. Tropo must still get a valid document: at once when Redis refuses, and from the
+ * APP_TIMEOUT_MS timer when Redis never answers (the store's own command timeout is set far past
+ * the test's, so nothing else could answer in time and no wall-clock bound is needed).
  */
 import request from 'supertest';
-import { createStateStore, type StateStore } from '../../src/state';
+import { createRedisStore, type StateStore } from '../../src/state';
 import { validateDocument } from '../../src/tropo';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server';
 import { buildTestApp, fixture, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 
 const APP_TIMEOUT_MS = 500;
-const MARGIN_MS = 1_500;
 
 describe('Redis disappears mid-conversation', () => {
   let redis: RedisServer;
@@ -28,7 +29,11 @@ describe('Redis disappears mid-conversation', () => {
 
   beforeEach(async () => {
     await redis.start();
-    store = createStateStore({ redisUrl: redis.url, namespace: `hostile-${Date.now()}` });
+    store = createRedisStore({
+      url: redis.url,
+      namespace: `hostile-${Date.now()}`,
+      commandTimeoutMs: 600_000,
+    });
     await waitFor(() => store.health().ready, 'the store to connect');
     t = buildTestApp({ APP_TIMEOUT_MS: String(APP_TIMEOUT_MS) }, { state: store });
   });
@@ -45,26 +50,24 @@ describe('Redis disappears mid-conversation', () => {
       .send(fixture('requests/reminder-confirm-session.json'));
     expect(first.status).toBe(200);
     await between();
-    const started = Date.now();
-    const res = await request(t.app)
+    return request(t.app)
       .post('/apps/appointment-reminder/on/confirm')
       .send(fixture('requests/confirm-pressed-1-result.json'));
-    return { res, elapsed: Date.now() - started };
   }
 
   it.each([
-    ['killed', () => redis.kill()],
-    ['frozen', () => redis.freeze()],
+    // Killed: refused at once, or (when the store has not yet seen the socket close) the timer.
+    ['killed', () => redis.kill(), /^(STATE_UNAVAILABLE|APP_TIMEOUT)$/],
+    ['frozen', () => redis.freeze(), /^APP_TIMEOUT$/],
   ] as const)(
     'when Redis is %s, then the confirm handler still answers a valid document in time, and the server says it is not ready',
-    async (_how, fault) => {
-      const { res, elapsed } = await confirmAfter(fault);
+    async (_how, fault, code) => {
+      const res = await confirmAfter(fault);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(validateDocument(res.body).ok).toBe(true);
-      expect(elapsed).toBeLessThan(APP_TIMEOUT_MS + MARGIN_MS);
       const failure = t.logs().find((l) => l.errorId === res.headers['x-error-id']);
-      expect(failure?.code).toMatch(/^(STATE_UNAVAILABLE|APP_TIMEOUT)$/);
+      expect(failure?.code).toMatch(code);
       if (_how === 'killed') {
         await waitFor(() => !store.health().ready, 'health to notice the outage', 5_000);
         expect((await request(t.app).get('/readyz')).status).toBe(503);

@@ -196,3 +196,31 @@ describe('the appointment reminder and session end', () => {
     }
   });
 });
+
+describe('when forgetting the state fails', () => {
+  it('when the delete rejects with something String() cannot show, then a warning is still logged', async () => {
+    const counted = countingStore();
+    const store: StateStore = {
+      ...counted.store,
+      // A null-prototype object: a naive `new Error(String(err))` would throw inside the handler.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the point of the test
+      delete: () => Promise.reject(Object.create(null) as unknown),
+    };
+    const registry = new AppRegistry([moduleApp(stepper)]);
+    const t = buildTestApp({}, { registry, state: store });
+    try {
+      const body = structuredClone(SESSION) as { session: { from: { id: string } } };
+      body.session.from.id = 'end-now';
+      await request(t.app).post('/apps/stepper/start').send(body).expect(200);
+      const warned = () =>
+        t.logs().find((l) => String(l.msg).startsWith('could not delete the state'));
+      await waitFor(() => warned() !== undefined, 'the warning');
+      expect(warned()).toMatchObject({
+        level: 'warn',
+        err: { message: 'a value that cannot be shown as text was thrown' },
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});

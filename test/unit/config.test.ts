@@ -1,7 +1,39 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { CONFIG_KEYS, ConfigError, loadConfig } from '../../src/runtime/config';
+import { DEFAULT_APPS_DIR, settingKeys } from '../../src/server/registry';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Each app module folder under apps/ with the keys its settings schema declares (not checked against any environment). */
+function appSettingKeys(only?: (folder: string) => boolean): { name: string; keys: string[] }[] {
+  return fs
+    .readdirSync(DEFAULT_APPS_DIR, { withFileTypes: true })
+    .filter(
+      (e) => e.isDirectory() && fs.existsSync(path.join(DEFAULT_APPS_DIR, e.name, 'index.ts')),
+    )
+    .filter((e) => only?.(e.name) ?? true)
+    .map((e) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(path.join(DEFAULT_APPS_DIR, e.name)) as {
+        default: Parameters<typeof settingKeys>[0];
+      };
+      return { name: e.name, keys: settingKeys(mod.default) };
+    });
+}
+
+/** The app folders committed to the repository (an app being written, not yet added, is left out). */
+function committedAppFolders(): Set<string> {
+  const listed = execFileSync('git', ['ls-files', '--', 'apps'], { cwd: ROOT, encoding: 'utf8' });
+  return new Set(
+    listed
+      .split('\n')
+      .map((f) => /^apps\/([^/]+)\/index\.ts$/.exec(f)?.[1])
+      .filter((f): f is string => f !== undefined),
+  );
+}
 
 describe('loadConfig', () => {
   it('when the environment is empty, then the documented defaults apply', () => {
@@ -127,7 +159,7 @@ describe('loadConfig', () => {
 });
 
 describe('.env.example', () => {
-  const file = path.join(__dirname, '..', '..', '.env.example');
+  const file = path.join(ROOT, '.env.example');
   const text = fs.readFileSync(file, 'utf8');
   const lines = text.split('\n');
   const entries = Object.fromEntries(
@@ -162,16 +194,35 @@ describe('.env.example', () => {
     expect(undocumented).toEqual([]);
   });
 
-  it('when compared with the keys the config reads, then it lists no key the config ignores', () => {
-    const known = new Set(CONFIG_KEYS);
+  it('when compared with the keys the config and the apps read, then it lists no key nobody reads', () => {
+    const known = new Set([...CONFIG_KEYS, ...appSettingKeys().flatMap((app) => app.keys)]);
     expect(Object.keys(entries).filter((key) => !known.has(key))).toEqual([]);
+  });
+
+  it('when an app committed under apps/ declares settings, then each key is listed under its name', () => {
+    // Committed apps only: an app being written can run (and `npm test` pass) before it is documented.
+    const committed = committedAppFolders();
+    expect(committed.size).toBeGreaterThan(0);
+    const misplaced = appSettingKeys((folder) => committed.has(folder)).flatMap(({ name, keys }) =>
+      keys.flatMap((key) => {
+        const at = lines.findIndex((l) => l.startsWith(`${key}=`));
+        if (at === -1) return [`${name}: ${key} is not listed`];
+        // The first line of the key's block (no blank line between) names the app.
+        let first = at;
+        while (first > 0 && lines[first - 1]?.trim() !== '') first -= 1;
+        return lines[first]?.startsWith(`# ${name}:`)
+          ? []
+          : [`${name}: ${key} is not under "# ${name}:"`];
+      }),
+    );
+    expect(misplaced).toEqual([]);
   });
 
   it('when parsed as the environment, then it is a valid configuration equal to the defaults', () => {
     expect(loadConfig(entries)).toEqual(loadConfig({}));
   });
 
-  it('when compared with the keys the config reads, then every key is documented', () => {
+  it('when compared with the keys the core config reads, then every key is documented', () => {
     for (const key of CONFIG_KEYS) {
       if (key.includes('<')) expect(text).toContain(key);
       else expect(Object.keys(entries)).toContain(key);

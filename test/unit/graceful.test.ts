@@ -54,14 +54,14 @@ describe('drainable', () => {
     const answers = [get(port, agent), get(port, agent), get(port, agent)];
     await waitFor(() => drain.inFlight() === 3, 'three requests in flight');
 
-    const started = Date.now();
-    const drained = drain.drain(5000);
+    // A deadline past jest's own timeout: `forced: false` says the server closed by itself as the
+    // requests ended, before any deadline (no clock needed to see that).
+    const drained = drain.drain(600_000);
     pending.forEach((res) => res.end('done'));
     expect(await Promise.all(answers)).toEqual(
       Array(3).fill({ status: 200, connection: 'close', body: 'done' }),
     );
     expect(await drained).toEqual({ forced: false, abandoned: 0 });
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('when a response had sent its headers before the drain, then its idle connection is closed once it ends', async () => {

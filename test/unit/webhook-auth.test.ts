@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { bearerMatches } from '../../src/server/launch';
 import { continuationSigner, ipAllowList, keyMatches } from '../../src/server/webhook-auth';
 
 const SECRET = 'correct-horse-battery-staple';
@@ -16,6 +17,32 @@ describe('keyMatches', () => {
     ['a repeated key (?key=a&key=b)', [SECRET, SECRET]],
   ])('when given %s, then it does not match', (_what, given) => {
     expect(keyMatches(given, SECRET)).toBe(false);
+  });
+});
+
+describe('bearerMatches (the launch API key, compared by keyMatches)', () => {
+  it.each([
+    [`Bearer ${SECRET}`, true],
+    [`bearer ${SECRET}  `, true],
+    ['Bearer correct-horse', false],
+    [`Basic ${SECRET}`, false],
+    ['Bearer ', false],
+    [`Bearer ${SECRET} extra`, false],
+    [undefined, false],
+  ])('when the Authorization header is %p, then it matches: %p', (header, expected) => {
+    expect(bearerMatches(header, SECRET)).toBe(expected);
+  });
+
+  it('for any header, then it agrees with keyMatches on the bearer token', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1 }).filter((s) => !/\s/.test(s)),
+        (token) => {
+          expect(bearerMatches(`Bearer ${token}`, SECRET)).toBe(keyMatches(token, SECRET));
+          expect(bearerMatches(`Bearer ${token}`, token)).toBe(true);
+        },
+      ),
+    );
   });
 });
 

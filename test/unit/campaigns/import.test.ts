@@ -24,8 +24,8 @@ const row = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('campaign import (JSON)', () => {
-  it('when every row is good, then the campaign holds each with its instant and string parameters', () => {
-    const result = importJson(
+  it('when every row is good, then the campaign holds each with its instant and string parameters', async () => {
+    const result = await importJson(
       {
         app: 'reminder',
         name: 'Friday clinic',
@@ -68,8 +68,8 @@ describe('campaign import (JSON)', () => {
     });
   });
 
-  it('when `at` is in the past, then the reminder is due now', () => {
-    const result = importJson(
+  it('when `at` is in the past, then the reminder is due now', async () => {
+    const result = await importJson(
       { app: 'reminder', reminders: [row({ at: '2020-01-01T00:00:00Z' })] },
       options,
     );
@@ -101,8 +101,8 @@ describe('campaign import (JSON)', () => {
     ['parameters shape', row({ parameters: { numberToDial: ['+1'] } }), 'parameters.numberToDial'],
   ])(
     'when the %s is wrong in row 2, then CAMPAIGN_INVALID names row 2 and the path',
-    (_what, bad, path) => {
-      const result = importJson(
+    async (_what, bad, path) => {
+      const result = await importJson(
         {
           app: 'reminder',
           reminders: [row({ id: 'ok-1' }), bad],
@@ -117,8 +117,8 @@ describe('campaign import (JSON)', () => {
     },
   );
 
-  it('when ids repeat, then the repeat names the first row', () => {
-    const result = importJson(
+  it('when ids repeat, then the repeat names the first row', async () => {
+    const result = await importJson(
       { app: 'reminder', reminders: [row(), row(), row({ id: 'r-003' }), row()] },
       options,
     );
@@ -131,19 +131,19 @@ describe('campaign import (JSON)', () => {
     });
   });
 
-  it('when the app is unknown or the body is not a campaign, then nothing passes', () => {
-    const unknown = importJson({ app: 'nope', reminders: [row()] }, options);
+  it('when the app is unknown or the body is not a campaign, then nothing passes', async () => {
+    const unknown = await importJson({ app: 'nope', reminders: [row()] }, options);
     expect(unknown).toEqual({
       ok: false,
       issues: [{ row: 0, path: 'app', message: 'must be the name of a registered app' }],
     });
-    const empty = importJson({ app: 'reminder', reminders: [] }, options);
+    const empty = await importJson({ app: 'reminder', reminders: [] }, options);
     expect(empty.ok).toBe(false);
-    expect(importJson('text', options).ok).toBe(false);
+    expect((await importJson('text', options)).ok).toBe(false);
   });
 
-  it('when an app has no params schema, then numberToDial is still checked as a number', () => {
-    const result = importJson(
+  it('when an app has no params schema, then numberToDial is still checked as a number', async () => {
+    const result = await importJson(
       { app: 'bare', reminders: [row({ parameters: { numberToDial: 'nobody' } })] },
       options,
     );
@@ -151,15 +151,15 @@ describe('campaign import (JSON)', () => {
     expect(!result.ok && result.issues[0]?.path).toBe('parameters.numberToDial');
   });
 
-  it('when there are more reminders than the limit, then it is refused as too many', () => {
+  it('when there are more reminders than the limit, then it is refused as too many', async () => {
     const reminders = Array.from({ length: 6 }, (_, i) => row({ id: `r-${i}` }));
-    const result = importJson({ app: 'reminder', reminders }, options);
+    const result = await importJson({ app: 'reminder', reminders }, options);
     expect(result).toMatchObject({ ok: false, tooMany: true });
   });
 
-  it('when many rows are bad, then the issues are capped with a count of the rest', () => {
+  it('when many rows are bad, then the issues are capped with a count of the rest', async () => {
     const reminders = Array.from({ length: 5 }, (_, i) => row({ id: `r-${i}`, at: 'bad' }));
-    const result = importJson({ app: 'reminder', reminders }, { ...options, maxIssues: 2 });
+    const result = await importJson({ app: 'reminder', reminders }, { ...options, maxIssues: 2 });
     expect(!result.ok && result.issues.map((i) => i.row)).toEqual([1, 2, 0]);
     expect(!result.ok && result.issues[2]?.message).toBe('and 3 more issues');
   });
@@ -168,9 +168,9 @@ describe('campaign import (JSON)', () => {
 describe('campaign import (CSV)', () => {
   const header = 'id,at,timeZone,numberToDial,msg,confirm';
 
-  it('when the CSV is good, then the other columns become parameters and blank cells are absent', () => {
+  it('when the CSV is good, then the other columns become parameters and blank cells are absent', async () => {
     const csv = `\uFEFF${header}\nr-1,2026-12-04T09:30:00,America/New_York,+14075551212,"Hello, you",true\n\nr-2,2026-12-04T09:30:00Z,,4075551213,Bye,\n`;
-    const result = importCsv(csv, { app: 'reminder', name: 'Clinic' }, options);
+    const result = await importCsv(csv, { app: 'reminder', name: 'Clinic' }, options);
     expect(result).toEqual({
       ok: true,
       campaign: {
@@ -194,9 +194,9 @@ describe('campaign import (CSV)', () => {
     });
   });
 
-  it('when rows are bad, then each issue names its 1-based data row and id', () => {
+  it('when rows are bad, then each issue names its 1-based data row and id', async () => {
     const csv = `${header}\nr-1,2026-12-04T09:30:00,UTC,+14075551212,Hi,\nr-2,2026-12-04T09:30:00,UTC,not-a-number,Hi,\nr-3,soon,UTC,+14075551212,Hi,\nr-4,2026-12-04T09:30:00,UTC,+14075551212\n`;
-    const result = importCsv(csv, { app: 'reminder' }, options);
+    const result = await importCsv(csv, { app: 'reminder' }, options);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.map(({ row, id, path }) => ({ row, id, path }))).toEqual([
@@ -206,26 +206,36 @@ describe('campaign import (CSV)', () => {
     ]);
   });
 
-  it('when the header lacks id or at, or the app is not given, then the campaign is refused', () => {
-    const noAt = importCsv('id,numberToDial\nr-1,+14075551212\n', { app: 'reminder' }, options);
+  it('when the header lacks id or at, or the app is not given, then the campaign is refused', async () => {
+    const noAt = await importCsv(
+      'id,numberToDial\nr-1,+14075551212\n',
+      { app: 'reminder' },
+      options,
+    );
     expect(!noAt.ok && noAt.issues).toEqual([
       { row: 0, path: '(header).at', message: 'is a required column' },
     ]);
-    const noApp = importCsv(`${header}\n`, {}, options);
+    const noApp = await importCsv(`${header}\n`, {}, options);
     expect(!noApp.ok && noApp.issues[0]?.path).toBe('app');
   });
 
-  it('when the CSV cannot be parsed, then the issue says so', () => {
-    const result = importCsv(`${header}\nr-1,"unclosed,UTC,+1,x,\n`, { app: 'reminder' }, options);
+  it('when the CSV cannot be parsed, then the issue says so', async () => {
+    const result = await importCsv(
+      `${header}\nr-1,"unclosed,UTC,+1,x,\n`,
+      { app: 'reminder' },
+      options,
+    );
     expect(!result.ok && result.issues[0]?.path).toBe('(csv)');
   });
 
-  it('when the CSV has more data rows than the limit, then it is refused as too many', () => {
+  it('when the CSV has more data rows than the limit, then it is refused as too many', async () => {
     const rows = Array.from(
       { length: 6 },
       (_, i) => `r-${i},2026-12-04T09:30:00Z,UTC,+14075551212,Hi,`,
     );
-    expect(importCsv([header, ...rows].join('\n'), { app: 'reminder' }, options)).toMatchObject({
+    expect(
+      await importCsv([header, ...rows].join('\n'), { app: 'reminder' }, options),
+    ).toMatchObject({
       ok: false,
       tooMany: true,
     });

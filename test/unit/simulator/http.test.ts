@@ -70,6 +70,19 @@ describe('createPoster', () => {
     expect(outcome.ok && outcome.body.length).toBe(1000);
   });
 
+  it('when fetch fails, then the message is the shared network-error wording (the same as the Session API client)', async () => {
+    const dns = Object.assign(new Error('getaddrinfo failed for app.invalid'), {
+      code: 'ENOTFOUND',
+    });
+    const failing = () => Promise.reject(new TypeError('fetch failed', { cause: dns }));
+    const outcome = await createPoster({ fetch: failing })('http://app.invalid/', '{}', 1000);
+    expect(outcome).toMatchObject({
+      ok: false,
+      kind: 'network',
+      message: 'ENOTFOUND: getaddrinfo failed for app.invalid',
+    });
+  });
+
   it('when an injected fetch ignores the abort, then the timer still bounds the wait', async () => {
     const never = () => new Promise<Response>(() => undefined);
     const outcome = await createPoster({ fetch: never })('http://x.invalid/', '{}', 50);

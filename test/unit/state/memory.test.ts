@@ -138,6 +138,22 @@ describe('memory state store', () => {
     expect(run.status).toBe(0);
   });
 
+  it('when encoding the value throws something String() cannot show, then set still rejects (never throws) with an Error', async () => {
+    const store = createMemoryStore({ sweepIntervalMs: 0 });
+    const hostile = {
+      get step(): unknown {
+        // A null-prototype object: String() on it throws, so a naive converter would throw too.
+        throw Object.create(null);
+      },
+    };
+    let settled: Promise<void> | undefined;
+    expect(() => {
+      settled = store.set('s1', hostile as never);
+    }).not.toThrow();
+    await expect(settled).rejects.toThrow('a value that cannot be shown as text was thrown');
+    await store.close();
+  });
+
   it('when the store is closed, then calls reject with StateUnavailableError and health says why', async () => {
     const store = createMemoryStore();
     await store.set('s1', { a: 1 });
