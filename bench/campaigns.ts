@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { busiestSecond, reminders, startCampaignWorld } from '../test/helpers/campaign-world';
@@ -36,6 +37,8 @@ export interface RateResult {
 /** Everything the campaign bench measured. */
 export interface CampaignBenchResults {
   date: string;
+  /** The machine's 1-minute load average at the start and the end, and its CPUs. */
+  load: { start: number; end: number; cpus: number };
   settings: CampaignBenchSettings;
   rates: RateResult[];
   memory: { idleRssMB: number; scheduledRssMB: number; deltaMB: number; redisUsedMB: number };
@@ -203,6 +206,7 @@ export async function runCampaignBench(
   settings: CampaignBenchSettings,
   progress: (line: string) => void,
 ): Promise<CampaignBenchResults> {
+  const loadAtStart = loadavg()[0] ?? 0;
   const rates: RateResult[] = [];
   for (const rate of settings.rates) {
     progress(`campaigns: ${settings.reminders} reminders at ${rate}/s…`);
@@ -210,7 +214,8 @@ export async function runCampaignBench(
   }
   progress(`campaigns: ${settings.scheduled} scheduled reminders (RSS, CSV accept)…`);
   const scheduled = await measureScheduled(settings.scheduled);
-  return { date: new Date().toISOString(), settings, rates, ...scheduled };
+  const load = { start: loadAtStart, end: loadavg()[0] ?? 0, cpus: cpus().length };
+  return { date: new Date().toISOString(), load, settings, rates, ...scheduled };
 }
 
 /** The small table printed and written to CAMPAIGNS.md. */
@@ -222,7 +227,8 @@ export function renderCampaignTable(results: CampaignBenchResults): string {
   const m = results.memory;
   const c = results.csv;
   return [
-    `Campaigns (${results.date})`,
+    `Campaigns (${results.date}; ${results.settings.reminders} reminders per rate; ` +
+      `load average ${results.load.start.toFixed(1)} → ${results.load.end.toFixed(1)} on ${results.load.cpus} CPUs)`,
     '',
     '| configured | reminders | achieved | deviation | busiest 1 s | within ±5% | server CPU per launch |',
     '| ---------- | --------- | -------- | --------- | ----------- | ---------- | --------------------- |',
