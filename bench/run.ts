@@ -1,6 +1,12 @@
-/** `npm run bench`: cold starts, interleaved load rounds on every target, memory, simulator rate, then the ratio table and the reports. */
+/** `npm run bench`: cold starts, interleaved load rounds on every target, memory, simulator rate, then the ratio table and the reports; then the campaign measurements (BENCH_ONLY=server|campaigns runs one part). */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { answerProblem, send, spawnTarget, type RunningTarget } from './children';
+import {
+  readCampaignSettings,
+  renderCampaignTable,
+  runCampaignBench,
+  writeCampaignReport,
+} from './campaigns';
 import { measureColdStarts } from './coldstart';
 import { runLoad, type LoadSample } from './load';
 import {
@@ -80,7 +86,24 @@ async function measureSimulator(settings: BenchSettings): Promise<SimulatorResul
   }
 }
 
+/** The campaign part (bench/campaigns.ts): its own table and reports. */
+async function campaigns(outDir: string): Promise<void> {
+  const results = await runCampaignBench(readCampaignSettings(), progress);
+  process.stdout.write(`\n${renderCampaignTable(results)}`);
+  const written = await writeCampaignReport(results, outDir);
+  progress(`wrote ${written.join(', ')}`);
+}
+
 async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY?.trim() ?? '';
+  if (!['', 'server', 'campaigns'].includes(only)) {
+    throw new Error(`BENCH_ONLY must be server or campaigns, got "${only}"`);
+  }
+  if (only !== 'campaigns') await serverBench();
+  if (only !== 'server') await campaigns(readSettings().outDir);
+}
+
+async function serverBench(): Promise<void> {
   const started = performance.now();
   const loadAtStart = loadavg()[0] ?? 0;
   const settings = readSettings();

@@ -1,12 +1,15 @@
 /**
  * The appointment reminder: launched through the Session API with `numberToDial` and `msg`, it calls
  * the number and says the message; with `confirm=true` it asks the callee to confirm or cancel.
+ * Launched by a campaign, it reports how the call went: answered, confirmed, declined, or
+ * no-answer / busy / failed when the call itself failed.
  */
 import { z } from 'zod';
 import {
   ask,
   call,
   defineApp,
+  type CampaignOutcome,
   findAction,
   type HandlerContext,
   hangup,
@@ -16,6 +19,7 @@ import {
   plainText,
   say,
   telUri,
+  type Result,
   type Verb,
   voiceName,
 } from '../../src/sdk';
@@ -49,6 +53,15 @@ function voiced(value: string, voice: string | null | undefined) {
   return voice ? { value, voice } : { value };
 }
 
+/** How a failed outbound call ended (Tropo's call state FAILED), or undefined when it connected. */
+function callFailure(result: Result): CampaignOutcome | undefined {
+  if (result.state !== 'FAILED') return undefined;
+  const dispositions = result.actions.map((a) => a.disposition?.toUpperCase());
+  if (dispositions.includes('BUSY')) return 'busy';
+  if (dispositions.includes('TIMEOUT')) return 'no-answer';
+  return 'failed';
+}
+
 async function appointmentOf(ctx: HandlerContext<Params>): Promise<Appointment | undefined> {
   const stored = await ctx.state.get<{ msg: string; voice: string | null }>(APPOINTMENT);
   return stored && typeof stored.msg === 'string' ? stored : undefined;
@@ -69,7 +82,15 @@ export default defineApp<Params>({
     }
     const { numberToDial, msg, voice, confirm } = ctx.params;
     const verbs: Verb[] = [call({ to: telUri(numberToDial) }), say(voiced(msg, voice))];
-    if (!confirm) return verbs;
+    if (!confirm) {
+      if (!ctx.campaign) return verbs;
+      // A campaign wants to know: `continue` after the message was heard, `incomplete` if the call failed.
+      return [
+        ...verbs,
+        on({ event: 'continue', next: ctx.next('heard') }),
+        on({ event: 'incomplete', next: ctx.next('incomplete') }),
+      ];
+    }
 
     await ctx.state.set(APPOINTMENT, { msg, voice: voice ?? null });
     return [
@@ -97,6 +118,11 @@ export default defineApp<Params>({
   },
 
   on: {
+    async heard(ctx) {
+      await ctx.outcome('answered');
+      return [hangup()];
+    },
+
     async confirm(ctx) {
       const appointment = await appointmentOf(ctx);
       const answer = findAction(ctx.result, 'confirm');
@@ -104,12 +130,14 @@ export default defineApp<Params>({
       const voice = appointment?.voice;
       await ctx.state.delete();
       if (choice !== 'confirm' && choice !== 'cancel') {
+        await ctx.outcome('answered');
         ctx.log.warn(
           { disposition: answer?.disposition },
           'confirm handler reached without a choice',
         );
         return [say(voiced('We could not record your answer. Goodbye.', voice)), hangup()];
       }
+      await ctx.outcome(choice === 'confirm' ? 'confirmed' : 'declined');
       const outcome = choice === 'confirm' ? 'confirmed' : 'cancelled';
       const repeated = appointment ? `${sentence(appointment.msg)} ` : '';
       ctx.log.info({ choice }, 'appointment answered');
@@ -117,6 +145,15 @@ export default defineApp<Params>({
     },
 
     async incomplete(ctx) {
+      const failure = callFailure(ctx.result);
+      if (failure) {
+        // Nobody is on the line: nothing to say.
+        await ctx.outcome(failure);
+        await ctx.state.delete();
+        ctx.log.info({ outcome: failure }, 'the call did not connect');
+        return [hangup()];
+      }
+      await ctx.outcome('answered');
       const appointment = await appointmentOf(ctx);
       await ctx.state.delete();
       ctx.log.info('no answer to the confirmation');

@@ -1,6 +1,7 @@
 /**
- * The SMS relay. Launched through the Session API, it texts `msg` to `numberToDial`; on an inbound
- * text it relays the text to RELAY_TO, prefixed with the sender's number.
+ * The SMS relay. Launched through the Session API, it texts `msg` to `numberToDial` (and reports
+ * `sent` to the campaign that launched it, if one did); on an inbound text it relays the text to
+ * RELAY_TO, prefixed with the sender's number.
  */
 import { z } from 'zod';
 import {
@@ -43,9 +44,10 @@ export default defineApp({
   params,
   settings,
 
-  start(ctx) {
+  async start(ctx) {
     const { session, params: launch, settings, log } = ctx;
     if (launch) {
+      if (ctx.campaign) await ctx.outcome('sent');
       const from = launch.from ?? (settings.SMS_FROM ? toE164(settings.SMS_FROM) : undefined);
       log.info({ segments: Math.ceil(launch.msg.length / SMS_SEGMENT) }, 'sending a text');
       return [textMessage(launch.numberToDial, launch.msg, from)];

@@ -2,10 +2,14 @@
 import { parseArgs } from 'node:util';
 import {
   isScriptError,
+  parseOutcomeRule,
+  parseOutcomeShares,
   parseScriptArgs,
   renderTranscript,
   startFakeTropo,
+  type CallOutcomeRules,
   type FakeTropo,
+  type LegOutcome,
   type PostJson,
 } from '../simulator';
 import type { Command, CommandIO } from './types';
@@ -14,14 +18,19 @@ const USAGE = `usage: tropo-app fake-tropo --start-url URL [--port P] [--host H]
 
 A local stand-in for Tropo. It answers the Session API (GET and POST /1.0/sessions, in XML, JSON
 or form encoding by Accept) and plays each session it starts against URL, printing the transcript.
-GET /sessions/ID returns a session's transcript as JSON. Point the server at it with
-TROPO_API_URL=http://127.0.0.1:P/1.0.
+GET /sessions/ID returns a session's transcript as JSON, GET /launches every launch it accepted
+(in order, without the token). Point the server at it with TROPO_API_URL=http://127.0.0.1:P/1.0.
 
   --start-url URL        where sessions are played, e.g. http://127.0.0.1:3000/start
   --port P               port to listen on (default 4000)
   --host H               address to listen on (default 127.0.0.1)
   --token T              accept only this token; others are refused with a <reason>
   --input X, --call-outcome answer|busy|no-answer, …   what the callees do (as for simulate)
+  --outcome NUMBER=busy|no-answer|answer   how calls to the launch's numberToDial end
+                         (repeatable; wins over --outcomes)
+  --outcomes busy=10%,no-answer=10%   shares of numbers that are busy or do not answer, chosen
+                         from a hash of numberToDial (the same number meets the same outcome
+                         every time); the rest follow --call-outcome and --input
   --timeout-ms N         how long to wait for each answer of the app (default 10000)
   --json                 print each finished transcript as one line of JSON
   --quiet                print only the listening line
@@ -73,6 +82,7 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
     let values;
     let port: number;
     let timeoutMs: number;
+    let outcomes: CallOutcomeRules;
     try {
       const scripted = parseScriptArgs(argv);
       script = scripted.script;
@@ -83,6 +93,8 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
           port: { type: 'string' },
           host: { type: 'string' },
           token: { type: 'string' },
+          outcome: { type: 'string', multiple: true },
+          outcomes: { type: 'string' },
           'timeout-ms': { type: 'string' },
           json: { type: 'boolean' },
           quiet: { type: 'boolean' },
@@ -93,6 +105,15 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
       }).values;
       port = wholeNumber('--port', values.port, 4000, 0, 65535);
       timeoutMs = wholeNumber('--timeout-ms', values['timeout-ms'], 10_000, 1, 600_000);
+      const byNumber: Record<string, LegOutcome> = {};
+      for (const raw of values.outcome ?? []) {
+        const [number, outcome] = parseOutcomeRule(raw);
+        byNumber[number] = outcome;
+      }
+      outcomes = {
+        byNumber,
+        shares: values.outcomes === undefined ? undefined : parseOutcomeShares(values.outcomes),
+      };
     } catch (error) {
       if (isScriptError(error) || error instanceof Error) return usageError(error.message);
       throw error;
@@ -118,6 +139,7 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
         host: values.host,
         token: values.token,
         script,
+        outcomes,
         timeoutMs,
         post: deps.post,
         log: quiet || json ? undefined : (line) => io.stderr(`fake-tropo: ${line}\n`),

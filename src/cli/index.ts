@@ -36,6 +36,10 @@ const commands: Record<string, { summary: string; load: () => Command }> = {
     summary: "draw an app's call flow as its scenarios observed it (Mermaid text and HTML)",
     load: () => (require('./graph') as typeof import('./graph')).graphCommand,
   },
+  campaign: {
+    summary: 'schedule and follow reminder campaigns: campaign create|list|status|report|cancel',
+    load: () => (require('./campaign') as typeof import('./campaign')).campaign,
+  },
   'fake-tropo': {
     summary: 'a local stand-in for Tropo: Session API plus a simulator (--start-url URL)',
     load: () => (require('./fake-tropo') as typeof import('./fake-tropo')).fakeTropoCommand,

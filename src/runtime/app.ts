@@ -19,6 +19,8 @@ import { sessionState } from '../state';
 import { sessionKeys } from '../server/session-keys';
 import { continuationSigner, type ContinuationSigner } from '../server/webhook-auth';
 import { apiRoutes } from '../../routes/api';
+import { campaignRoutes } from '../../routes/campaigns';
+import type { Campaigns } from '../campaigns';
 import { infoRoutes } from '../../routes/info';
 import { metricsRoutes } from '../../routes/metrics';
 import { TROPO_PATHS, tropoRoutes } from '../../routes/tropo';
@@ -34,6 +36,8 @@ export interface AppDeps {
   isShuttingDown?: () => boolean;
   /** The metrics behind `GET /metrics`; made for this app's registry when not given. */
   metrics?: Metrics;
+  /** Scheduled reminders (only with REDIS_URL); without them the campaign routes answer 503. */
+  campaigns?: Campaigns;
 }
 
 /**
@@ -79,6 +83,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
     nextUrl: continuationUrls(config, signer),
     ...(signer ? { continuations: { keys: sessionKeys(state), verify: signer.verify } } : {}),
     observer: metrics.pipeline,
+    ...(deps.campaigns ? { outcomes: deps.campaigns } : {}),
   });
 
   const readiness = () => {
@@ -118,6 +123,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
       log: (event) => logger.debug({ sessionApi: event }, `session API ${event.event}`),
     });
   app.use(apiRoutes({ config, registry, client, logger }, parseBody));
+  app.use(campaignRoutes(config, deps.campaigns?.service));
   app.use(notFound);
   app.use(
     errorHandler((err) => {

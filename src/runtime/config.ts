@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { scrubUrlCredentials } from '../lib';
 import { APP_NAME_PATTERN } from '../server/app-name';
 import type { Config } from '../server/config';
+import { isTimeZone, parseQuietHours } from '../campaigns/time';
 
 export type { Config } from '../server/config';
 
@@ -121,6 +122,29 @@ const envSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(0, 600000).default(5000),
   SHUTDOWN_DELAY_MS: integer(0, 120000).default(0),
   SHUTDOWN_TIMEOUT_MS: integer(0, 120000).default(8000),
+  CAMPAIGN_LAUNCH_RATE: integer(1, 1000).default(1),
+  CAMPAIGN_ATTEMPTS: integer(1, 20).default(3),
+  CAMPAIGN_RETRY_DELAY_SECONDS: integer(0, 7 * 24 * 3600).default(600),
+  CAMPAIGN_OUTCOME_TIMEOUT_SECONDS: integer(1, 7 * 24 * 3600).default(900),
+  CAMPAIGN_QUIET_HOURS: z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      try {
+        return parseQuietHours(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  CAMPAIGN_MAX_REMINDERS: integer(1, 1_000_000).default(100_000),
+  CAMPAIGN_MAX_BYTES: integer(1024, 512 * 1024 * 1024).default(20 * 1024 * 1024),
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .trim()
+    .refine(isTimeZone, 'must be an IANA time zone, e.g. America/New_York or UTC')
+    .default('UTC'),
 });
 
 /** Keys whose values are secrets: never echoed in an error. */
@@ -222,6 +246,16 @@ export function loadConfig(
     },
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    campaigns: {
+      launchRate: e.CAMPAIGN_LAUNCH_RATE,
+      attempts: e.CAMPAIGN_ATTEMPTS,
+      retryDelaySeconds: e.CAMPAIGN_RETRY_DELAY_SECONDS,
+      outcomeTimeoutSeconds: e.CAMPAIGN_OUTCOME_TIMEOUT_SECONDS,
+      quietHours: e.CAMPAIGN_QUIET_HOURS,
+      maxReminders: e.CAMPAIGN_MAX_REMINDERS,
+      maxBytes: e.CAMPAIGN_MAX_BYTES,
+      defaultTimeZone: e.DEFAULT_TIME_ZONE,
+    },
   };
 }
 

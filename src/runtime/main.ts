@@ -3,6 +3,8 @@ import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { startCampaigns } from './campaigns';
+import { createCampaignMetrics } from '../campaigns/metrics';
 import { assertStateShared, startPrimary, workerCount } from './cluster';
 import { environment, loadConfig, loadDotEnv, type Config } from './config';
 import { clientErrorHandler } from '../server/http/client-error';
@@ -61,7 +63,12 @@ export async function startServer(
   } = {},
 ): Promise<RunningServer> {
   const registry = loadApps(undefined, config.apps, options.env);
-  const metrics = createMetrics({ appNames: registry.list().map((a) => a.name) });
+  const appNames = registry.list().map((a) => a.name);
+  const campaignMetrics = config.redisUrl ? createCampaignMetrics(appNames) : undefined;
+  const metrics = createMetrics({
+    appNames,
+    ...(campaignMetrics ? { extra: [campaignMetrics.registry] } : {}),
+  });
   const state: StateStore = createStateStore({
     ttlSeconds: config.stateTtlSeconds,
     maxEntries: config.stateMaxEntries,
@@ -72,12 +79,16 @@ export async function startServer(
     log: logger.child({ component: 'state' }),
   });
   let shuttingDown = false;
+  // With REDIS_URL every instance dispatches campaigns: no separate worker command is needed.
+  const campaigns = await startCampaigns(config, logger, registry, campaignMetrics?.observer);
+  if (campaigns) campaignMetrics?.attach(campaigns);
   const app = createApp(config, {
     logger,
     registry,
     state,
     metrics,
     isShuttingDown: () => shuttingDown,
+    ...(campaigns ? { campaigns } : {}),
   });
 
   const server = createServer({
@@ -98,6 +109,9 @@ export async function startServer(
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (err: unknown) => {
+    await campaigns?.close();
+    throw err;
   });
   // The address really bound (PORT=0 picks a port; a host name resolves to one address).
   const address = server.address() as AddressInfo;
@@ -136,6 +150,8 @@ export async function startServer(
           'shutdown deadline reached: closed the connections still open',
         );
       }
+      // The campaign workers close before their Redis connections (launches in progress finish).
+      await campaigns?.close();
       await state.close();
       logger.info('shut down');
     })();

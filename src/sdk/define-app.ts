@@ -35,6 +35,10 @@ export type SettingsSchema<S extends AppSettings = AppSettings> = z.ZodType<S> &
   readonly shape: Readonly<Record<string, unknown>>;
 };
 
+/** What a call came to, as an app reports it to the campaign that launched it (`ctx.outcome`). */
+export type CampaignOutcome =
+  'answered' | 'confirmed' | 'declined' | 'sent' | 'no-answer' | 'busy' | 'failed';
+
 /** What every app function receives. Apps never see HTTP. */
 export interface AppContext<P, S extends AppSettings = NoSettings> {
   /** The session that started the conversation, without its Session API token. */
@@ -47,11 +51,18 @@ export interface AppContext<P, S extends AppSettings = NoSettings> {
   next: (handler: string) => string;
   /** The app's own environment settings, as its `settings` schema checked them at start-up. */
   settings: S;
+  /**
+   * Reports what this call came to, when a campaign launched the session (a no-op otherwise);
+   * the first report of an attempt wins. It never rejects: a failure is logged.
+   */
+  outcome: (outcome: CampaignOutcome) => Promise<void>;
 }
 
 /** The context of `start`: the session is always there. */
 export interface StartContext<P, S extends AppSettings = NoSettings> extends AppContext<P, S> {
   session: Session;
+  /** True when a campaign launched this session (its reference verified): outcomes count. */
+  campaign: boolean;
 }
 
 /** The context of a continuation handler: the result Tropo POSTed. */

@@ -1,11 +1,12 @@
 /** The context an app function receives: its session or result, params, state, logger, settings and next URLs. */
 import type { Logger } from 'pino';
-import type { AppContext, SessionState } from '../sdk/define-app';
+import type { AppContext, CampaignOutcome, SessionState } from '../sdk/define-app';
+import { CAMPAIGN_REF_PARAMETERS } from './outcomes';
 import type { ModuleApp } from './registry';
 import type { Session } from '../tropo';
 
-/** Session API parameters that are transport, not app input: the token is a secret. */
-const TRANSPORT_PARAMETERS = new Set(['token', 'action', 'app']);
+/** Session API parameters that are transport, not app input: the token is a secret, the campaign reference the server's. */
+const TRANSPORT_PARAMETERS = new Set(['token', 'action', 'app', ...CAMPAIGN_REF_PARAMETERS]);
 
 /** The Session API parameters an app sees: the transport ones (the token among them) removed. */
 export function appParameters(session: Session): Record<string, string> {
@@ -40,6 +41,8 @@ export interface AppContextParts {
   logOf: () => Logger;
   /** Builds the continuation URL for an app's handler in a session. */
   nextUrl: (app: string, handler: string, sessionId: string) => string;
+  /** `ctx.outcome` of this turn (see outcomes.ts). */
+  outcome: (outcome: CampaignOutcome) => Promise<void>;
 }
 
 /**
@@ -59,6 +62,7 @@ export function appContext<P>(app: ModuleApp, parts: AppContextParts): AppContex
     },
     // Checked against the app's own schema when it was registered.
     settings: app.settings,
+    outcome: parts.outcome,
     next: (handler: string) => {
       if (!handlers || !Object.hasOwn(handlers, handler)) {
         throw new Error(`app "${name}" has no handler "${handler}" for its next URL`);

@@ -1,5 +1,7 @@
 /** The server's settings as typed values: what the request path needs, whoever fills them in. */
 
+import type { CampaignSettings } from '../campaigns/model';
+
 /** pino's level names, plus `silent`. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -43,4 +45,6 @@ export interface Config {
   shutdownDelayMs: number;
   /** How long shutdown waits for requests in flight before closing their connections. */
   shutdownTimeoutMs: number;
+  /** CAMPAIGN_* and DEFAULT_TIME_ZONE: scheduled reminders (they run only with `redisUrl`). */
+  campaigns: CampaignSettings;
 }

@@ -76,6 +76,17 @@ export const errorCatalogue = {
   },
   SESSION_API_REJECTED: { status: 502, message: 'Tropo rejected the session launch.' },
   SESSION_API_FAILED: { status: 502, message: 'Tropo could not be reached to launch the session.' },
+  CAMPAIGNS_NEED_REDIS: {
+    status: 503,
+    message:
+      'Campaigns need Redis: set REDIS_URL (e.g. `docker compose up`, or run redis-server and set REDIS_URL=redis://127.0.0.1:6379).',
+  },
+  CAMPAIGN_INVALID: { status: 400, message: 'The campaign is not valid; nothing was created.' },
+  CAMPAIGN_TOO_LARGE: {
+    status: 400,
+    message: 'The campaign holds more reminders than CAMPAIGN_MAX_REMINDERS; nothing was created.',
+  },
+  CAMPAIGN_NOT_FOUND: { status: 404, message: 'No campaign has that id.' },
   INTERNAL: { status: 500, message: 'Internal server error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

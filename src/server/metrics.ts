@@ -63,7 +63,11 @@ function childCache<L extends string[], C>(make: (...labels: L) => C): (...label
 }
 
 /** Creates the metrics of one app instance; `appNames` are the registered apps (the only app labels). */
-export function createMetrics(options: { appNames: Iterable<string> }): Metrics {
+export function createMetrics(options: {
+  appNames: Iterable<string>;
+  /** More registries to expose (e.g. the campaign metrics). */
+  extra?: readonly Registry[];
+}): Metrics {
   const known = new Set(options.appNames);
   const appLabel = (name: string | undefined) =>
     name !== undefined && known.has(name) ? name : UNKNOWN_APP_LABEL;
@@ -135,7 +139,7 @@ export function createMetrics(options: { appNames: Iterable<string> }): Metrics 
     },
   };
 
-  const exposed = Registry.merge([registry, processMetrics()]);
+  const exposed = Registry.merge([registry, ...(options.extra ?? []), processMetrics()]);
   return {
     registry,
     pipeline,

@@ -13,6 +13,7 @@ import {
   validationChannel,
   type FallbackKind,
 } from './fallbacks';
+import { outcomeReporter, type OutcomeReporter } from './outcomes';
 import type { AppRegistry, ModuleApp } from './registry';
 import { createAppRunner } from './run-app';
 import type { SessionKeys } from './session-keys';
@@ -51,6 +52,8 @@ export interface PipelineDeps {
    */
   continuations?: { keys: SessionKeys; verify: ContinuationSigner['verify'] };
   observer?: PipelineObserver;
+  /** Campaign outcomes (with Redis): verifies launch references and records `ctx.outcome`. */
+  outcomes?: OutcomeReporter;
 }
 
 /** The two Tropo-facing operations. */
@@ -91,15 +94,17 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     sessionId: string,
     logOf: () => Logger,
     sessionKey: string | undefined,
-  ): { ctx: AppContext<P>; state: TrackedState } {
+  ): { ctx: AppContext<P>; state: TrackedState; outcomes: ReturnType<typeof outcomeReporter> } {
     const tracked = state.track(sessionId);
+    const outcomes = outcomeReporter(deps.outcomes, deps.stateFor, sessionId, logOf);
     const ctx = appContext<P>(app, {
       sessionId,
       state: tracked.view,
       logOf,
       nextUrl: (name, handler, id) => deps.nextUrl(name, handler, id, sessionKey),
+      outcome: outcomes.outcome,
     });
-    return { ctx, state: tracked };
+    return { ctx, state: tracked, outcomes };
   }
 
   /** The fallback for a state store that failed a key's claim or read: logged once per outage. */
@@ -173,16 +178,21 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         }
       }
       observer.sessionStarted(app.name, session.kind);
-      const { ctx: shared, state: tracked } = contextFor<unknown>(
-        app,
-        session.id,
-        logOf,
-        sessionKey,
-      );
+      const {
+        ctx: shared,
+        state: tracked,
+        outcomes,
+      } = contextFor<unknown>(app, session.id, logOf, sessionKey);
+      // Only a Session API launch can carry a campaign reference; the store is asked for nothing else.
+      const campaign =
+        session.kind === 'token' && deps.outcomes !== undefined
+          ? (await outcomes.start(session.parameters)) !== undefined
+          : false;
       // Assigned, not spread: a spread would read the lazy `log` getter and make the logger.
       const ctx: StartContext<unknown> = Object.assign(shared, {
         session: withoutSecrets(session),
         params,
+        campaign,
       });
       return run(app, app.definition.start, ctx, kind, validationChannel(session, app), {
         phase: 'start',

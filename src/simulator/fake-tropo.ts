@@ -1,13 +1,15 @@
 /**
  * A local stand-in for Tropo: answers the Session API (`GET`/`POST /1.0/sessions`, §8.1–8.2, XML,
  * JSON or form by `Accept`) and plays each session it starts against a start URL with the engine;
- * `GET /sessions/:id` returns that session's transcript. Signals (§8.3) reach running sessions.
+ * `GET /sessions/:id` returns that session's transcript, `GET /launches` every launch it accepted.
+ * Signals (§8.3) reach running sessions. Outcome rules make the dialled number busy or silent.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { outcomeFor, type CallOutcomeRules } from './call-outcomes';
 import { startSession, type SessionHandle, type SessionLimits } from './engine';
 import type { FetchLike, PostJson } from './http';
-import type { CallerScript } from './script';
+import { DEFAULT_SCRIPT, type CallerScript, type LegOutcome } from './script';
 import { createSession, stringifyParameter } from './session-factory';
 import type { Transcript } from './transcript';
 
@@ -23,6 +25,13 @@ export interface FakeTropoOptions {
   port?: number | undefined;
   /** What the callees do in every session. */
   script?: CallerScript | undefined;
+  /**
+   * How the call to each session's `numberToDial` parameter ends (busy, no answer, answer), by
+   * number or by a stable share of numbers; others follow `script.callOutcome`.
+   */
+  outcomes?: CallOutcomeRules | undefined;
+  /** False: accept and log launches without playing them (a benchmark of the launcher alone). */
+  play?: boolean | undefined;
   timeoutMs?: number | undefined;
   limits?: Partial<SessionLimits> | undefined;
   post?: PostJson | undefined;
@@ -33,6 +42,17 @@ export interface FakeTropoOptions {
   log?: ((line: string) => void) | undefined;
   /** Called with each transcript when its session ends. */
   onSessionEnd?: ((transcript: Transcript) => void) | undefined;
+}
+
+/** One launch fake-tropo accepted, as `GET /launches` lists it. */
+export interface FakeTropoLaunch {
+  sessionId: string;
+  /** When it was accepted, ISO 8601 with milliseconds. */
+  at: string;
+  /** The launch's parameters without the token. */
+  parameters: Record<string, string>;
+  /** How the call to its number ends in the session played for it. */
+  callOutcome: LegOutcome;
 }
 
 /** A running fake Tropo. */
@@ -47,6 +67,8 @@ export interface FakeTropo {
   finished(id: string): Promise<Transcript> | undefined;
   /** Ids of the sessions it knows, oldest first. */
   sessionIds(): string[];
+  /** Every launch it accepted, in order (kept for the fake's whole life, unlike transcripts). */
+  launches(): FakeTropoLaunch[];
   /** Stops listening and waits for the sessions still playing. */
   close(): Promise<void>;
 }
@@ -188,6 +210,8 @@ export function createParameters(
 /** Starts a fake Tropo listening on loopback (or `host`). */
 export async function startFakeTropo(options: FakeTropoOptions): Promise<FakeTropo> {
   const sessions = new Map<string, SessionHandle>();
+  const launches: FakeTropoLaunch[] = [];
+  const baseScript = options.script ?? DEFAULT_SCRIPT;
   const finished = new Set<string>();
   const maxSessions = options.maxSessions ?? 100;
   const log = options.log ?? (() => undefined);
@@ -207,6 +231,8 @@ export async function startFakeTropo(options: FakeTropoOptions): Promise<FakeTro
   }
 
   async function create(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    // Timed on arrival, before the body is read: the launch log measures the sender's pacing.
+    const arrived = new Date();
     const format = formatFor(req);
     const body = req.method === 'POST' ? await readBody(req) : '';
     if (body === undefined) {
@@ -241,16 +267,35 @@ export async function startFakeTropo(options: FakeTropoOptions): Promise<FakeTro
       parameters: rest,
       includeAction: req.method === 'GET',
     });
+    const chosen = outcomeFor(rest.numberToDial, options.outcomes ?? {});
+    const callOutcome = chosen ?? baseScript.callOutcome;
+    if (options.play === false) {
+      const sessionId = payload.session.id;
+      launches.push({ sessionId, at: arrived.toISOString(), parameters: rest, callOutcome });
+      const answer = sessionAnswer(format, { success: true, token, id: sessionId });
+      send(res, 200, CONTENT_TYPES[format], answer);
+      return;
+    }
+    const script =
+      chosen === undefined || chosen === baseScript.callOutcome
+        ? options.script
+        : { ...baseScript, callOutcome: chosen };
     const handle = startSession({
       startUrl: startUrl(),
       session: payload,
-      script: options.script,
+      script,
       timeoutMs: options.timeoutMs,
       limits: options.limits,
       post: options.post,
       fetch: options.fetch,
     });
     remember(handle);
+    launches.push({
+      sessionId: handle.sessionId,
+      at: arrived.toISOString(),
+      parameters: rest,
+      callOutcome,
+    });
     log(`session ${handle.sessionId} started: playing it against ${startUrl()}`);
     void handle.done.then((transcript) => {
       finished.add(handle.sessionId);
@@ -310,6 +355,10 @@ export async function startFakeTropo(options: FakeTropoOptions): Promise<FakeTro
       );
       return;
     }
+    if (path === '/launches' || path === '/launches/') {
+      sendJson(res, 200, launches);
+      return;
+    }
     if (path === '/') {
       sendJson(res, 200, { name: 'fake-tropo', startUrl: startUrl(), sessionApi: `${origin}/1.0` });
       return;
@@ -343,6 +392,7 @@ export async function startFakeTropo(options: FakeTropoOptions): Promise<FakeTro
     transcript: (id) => sessions.get(id)?.snapshot(),
     finished: (id) => sessions.get(id)?.done,
     sessionIds: () => [...sessions.keys()],
+    launches: () => launches.map((l) => ({ ...l, parameters: { ...l.parameters } })),
     close: () => {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -42,8 +42,17 @@ export {
   createParameters,
   startFakeTropo,
   type FakeTropo,
+  type FakeTropoLaunch,
   type FakeTropoOptions,
 } from './fake-tropo';
+export {
+  numberKey,
+  numberPoint,
+  outcomeFor,
+  parseOutcomeRule,
+  parseOutcomeShares,
+  type CallOutcomeRules,
+} from './call-outcomes';
 export {
   appStartUrl,
   startLocalServer,

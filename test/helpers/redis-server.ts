@@ -103,11 +103,12 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * Starts a redis-server on 127.0.0.1 (a free port unless one is given), without persistence, and
- * resolves once it answers PING. Throws with HOW_TO_RUN_REDIS_TESTS when there is no binary.
+ * Starts a redis-server on 127.0.0.1 (a free port unless one is given), without persistence unless
+ * `appendOnly` (AOF in its private directory, fsynced on every write, so even `kill` then `start`
+ * keeps every acknowledged write), and resolves once it answers PING. Throws with HOW_TO_RUN_REDIS_TESTS when there is no binary.
  */
 export async function startRedisServer(
-  options: { port?: number; readyTimeoutMs?: number } = {},
+  options: { port?: number; readyTimeoutMs?: number; appendOnly?: boolean } = {},
 ): Promise<RedisServer> {
   const binary = findRedisServerBinary();
   if (binary === undefined) throw new Error(`redis-server not found. ${HOW_TO_RUN_REDIS_TESTS}`);
@@ -131,7 +132,9 @@ export async function startRedisServer(
         '--save',
         '',
         '--appendonly',
-        'no',
+        options.appendOnly === true ? 'yes' : 'no',
+        '--appendfsync',
+        options.appendOnly === true ? 'always' : 'everysec',
         '--daemonize',
         'no',
         '--dir',

@@ -6,6 +6,7 @@ import { createApp } from '../../src/runtime/app';
 import { loadConfig, type Config } from '../../src/runtime/config';
 import { createLogger } from '../../src/runtime/logger';
 import { loadApps, type AppRegistry } from '../../src/server/registry';
+import type { Campaigns } from '../../src/campaigns';
 import { configuredSecrets } from '../../src/server/secrets';
 import type { SessionApiClient } from '../../src/session-api';
 import { recordForSecretScan } from './secret-scan';
@@ -32,7 +33,12 @@ export function logCapture(): { write: (line: string) => void; lines: string[] }
 /** The app as `npm start` would build it, configured by `env`; `registry` replaces the shipped apps. */
 export function buildTestApp(
   env: Record<string, string> = {},
-  options: { registry?: AppRegistry; state?: StateStore; sessionApi?: SessionApiClient } = {},
+  options: {
+    registry?: AppRegistry;
+    state?: StateStore;
+    sessionApi?: SessionApiClient;
+    campaigns?: Campaigns;
+  } = {},
 ): TestApp {
   const config = loadConfig(env);
   const capture = logCapture();
@@ -58,6 +64,7 @@ export function buildTestApp(
     registry,
     state,
     ...(options.sessionApi ? { sessionApi: options.sessionApi } : {}),
+    ...(options.campaigns ? { campaigns: options.campaigns } : {}),
   });
   return {
     app,

@@ -1,8 +1,14 @@
-/** Tests for fake-tropo: the Session API in its GET/POST, JSON/XML/form shapes, refusals, signals and transcripts. */
+/** Tests for fake-tropo: the Session API in its GET/POST, JSON/XML/form shapes, refusals, signals, transcripts, call outcomes by number and the launch log. */
 import {
   createParameters,
+  outcomeFor,
+  parseOutcomeRule,
+  parseOutcomeShares,
+  parseScriptArgs,
+  ScriptError,
   startFakeTropo,
   type FakeTropo,
+  type FakeTropoLaunch,
   type HttpOutcome,
   type PostJson,
   type Transcript,
@@ -185,5 +191,164 @@ describe('startFakeTropo', () => {
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
     expect((await fetch(`${fake.origin}/elsewhere`)).status).toBe(404);
+  });
+});
+
+describe('call outcomes', () => {
+  it('when a number is listed, then it meets its outcome whatever the shares say', () => {
+    const rules = {
+      byNumber: { '+1 407 555 0001': 'busy' as const },
+      shares: { 'no-answer': 1 },
+    };
+    expect(outcomeFor('+14075550001', rules)).toBe('busy');
+    expect(outcomeFor('+14075550002', rules)).toBe('no-answer');
+    expect(outcomeFor(undefined, rules)).toBeUndefined();
+    expect(outcomeFor('+14075550002', {})).toBeUndefined();
+  });
+
+  it('when shares are given, then a number always meets the same outcome and the shares hold over many numbers', () => {
+    const rules = { shares: { busy: 0.1, 'no-answer': 0.1 } };
+    const numbers = Array.from({ length: 2000 }, (_, i) => `+1407555${String(i).padStart(4, '0')}`);
+    const first = numbers.map((n) => outcomeFor(n, rules));
+    expect(numbers.map((n) => outcomeFor(n, rules))).toEqual(first);
+    const count = (o: string) => first.filter((x) => x === o).length / numbers.length;
+    expect(count('busy')).toBeGreaterThan(0.08);
+    expect(count('busy')).toBeLessThan(0.12);
+    expect(count('no-answer')).toBeGreaterThan(0.08);
+    expect(count('no-answer')).toBeLessThan(0.12);
+    expect(count('answer')).toBeGreaterThan(0.76);
+  });
+
+  it.each([
+    ['+14075550001=busy', ['+14075550001', 'busy']],
+    ['+1 407 555 0001 = No-Answer', ['+1 407 555 0001', 'no-answer']],
+  ])('when --outcome %j is parsed, then it gives the number and outcome', (raw, expected) => {
+    expect(parseOutcomeRule(raw)).toEqual(expected);
+  });
+
+  it.each(['busy', '=busy', '+1407=maybe'])(
+    'when --outcome %j is parsed, then it is refused',
+    (raw) => {
+      expect(() => parseOutcomeRule(raw)).toThrow(ScriptError);
+    },
+  );
+
+  it('when --outcomes is parsed, then percentages and fractions are shares and nonsense is refused', () => {
+    expect(parseOutcomeShares('busy=10%,no-answer=0.05')).toEqual({ busy: 0.1, 'no-answer': 0.05 });
+    expect(() => parseOutcomeShares('busy=60%,no-answer=50%')).toThrow('together');
+    expect(() => parseOutcomeShares('busy=120%')).toThrow('more than 100%');
+    expect(() => parseOutcomeShares('hangup=10%')).toThrow(ScriptError);
+  });
+});
+
+describe('fake-tropo outcomes and the launch log', () => {
+  let fake: FakeTropo | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+
+  /** A reminder-like app: calls numberToDial, asks, and reports what happened through its paths. */
+  const caller = () =>
+    app((path) =>
+      path === '/start'
+        ? {
+            tropo: [
+              { call: { to: 'tel:+14075550000' } },
+              {
+                ask: {
+                  name: 'confirm',
+                  say: [{ value: 'Press 1' }],
+                  choices: { value: '1,2', mode: 'dtmf' },
+                },
+              },
+              { on: { event: 'continue', next: '/answered' } },
+              { on: { event: 'incomplete', next: '/failed' } },
+            ],
+          }
+        : { tropo: [{ hangup: null }] },
+    );
+
+  type Posted = { result?: { actions?: { disposition?: string; value?: string } } };
+
+  it('when a number is busy or silent, then the call verb fails as Tropo fails it, and the rest answer with the script', async () => {
+    const target = caller();
+    fake = await startFakeTropo({
+      startUrl: 'http://app.test/start',
+      post: target.post,
+      script: parseScriptArgs(['--input', '1']).script,
+      outcomes: { byNumber: { '+14075550001': 'busy', '+14075550002': 'no-answer' } },
+    });
+    const client = createSessionApiClient({ baseUrl: fake.apiUrl, retries: 0 });
+    const ids: string[] = [];
+    for (const numberToDial of ['+14075550001', '+14075550002', '+14075550003']) {
+      const { id } = await client.createSession({ token: 'tok', parameters: { numberToDial } });
+      await fake.finished(id);
+      ids.push(id);
+    }
+    const followUps = target.paths.filter((p) => p !== '/start');
+    expect(followUps).toEqual(['/failed', '/failed', '/answered']);
+    const results = target.bodies.filter((_, i) => target.paths[i] !== '/start') as Posted[];
+    expect(results.map((b) => b.result?.actions?.disposition)).toEqual([
+      'BUSY',
+      'TIMEOUT',
+      'SUCCESS',
+    ]);
+    expect(results[2]?.result?.actions?.value).toBe('1');
+
+    const launches = fake.launches();
+    expect(launches.map((l) => [l.sessionId, l.parameters.numberToDial, l.callOutcome])).toEqual([
+      [ids[0], '+14075550001', 'busy'],
+      [ids[1], '+14075550002', 'no-answer'],
+      [ids[2], '+14075550003', 'answer'],
+    ]);
+    const served = (await (await fetch(`${fake.origin}/launches`)).json()) as FakeTropoLaunch[];
+    expect(served).toEqual(launches);
+    expect(Date.parse(served[0]?.at ?? '')).toBeLessThanOrEqual(Date.parse(served[2]?.at ?? ''));
+  });
+
+  it('when launches are refused or carry a token, then the log holds only accepted ones and never the token', async () => {
+    fake = await startFakeTropo({
+      startUrl: 'http://app.test/start',
+      token: 'launch-log-secret',
+      post: app(hangupOnly).post,
+      maxSessions: 1,
+    });
+    const client = createSessionApiClient({ baseUrl: fake.apiUrl, retries: 0 });
+    await client.createSession({ token: 'wrong' }).catch(() => undefined);
+    for (let i = 0; i < 3; i++) {
+      const { id } = await client.createSession({
+        token: 'launch-log-secret',
+        parameters: { n: i },
+      });
+      await fake.finished(id);
+    }
+    // Transcripts are dropped past maxSessions; the launch log keeps every launch.
+    expect(fake.sessionIds().length).toBeLessThan(3);
+    const text = await (await fetch(`${fake.origin}/launches`)).text();
+    expect(text).not.toContain('launch-log-secret');
+    const served = JSON.parse(text) as FakeTropoLaunch[];
+    expect(served.map((l) => l.parameters)).toEqual([{ n: '0' }, { n: '1' }, { n: '2' }]);
+  });
+
+  it('when play is off, then launches are accepted and logged but no session is played', async () => {
+    const target = app(hangupOnly);
+    fake = await startFakeTropo({
+      startUrl: 'http://app.test/start',
+      post: target.post,
+      play: false,
+    });
+    const client = createSessionApiClient({ baseUrl: fake.apiUrl, retries: 0 });
+    const before = Date.now();
+    const { id } = await client.createSession({
+      token: 'tok',
+      parameters: { numberToDial: '+1407' },
+    });
+    expect(fake.launches()).toMatchObject([
+      { sessionId: id, parameters: { numberToDial: '+1407' } },
+    ]);
+    expect(Date.parse(fake.launches()[0]?.at ?? '')).toBeGreaterThanOrEqual(before - 1);
+    expect(target.paths).toEqual([]);
+    expect(fake.sessionIds()).toEqual([]);
   });
 });

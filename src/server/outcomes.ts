@@ -1,0 +1,105 @@
+/**
+ * Campaign outcomes on the request path: the reference a campaign launch carries is verified at
+ * the session's start, kept beside the session's state (where the app's own `state.delete()` does
+ * not reach) for its handlers, and `ctx.outcome(…)` reports through it. Forged or missing: nothing.
+ */
+import type { Logger } from 'pino';
+import type { CampaignOutcome, SessionState } from '../sdk/define-app';
+
+/** Which attempt of which campaign reminder a session is. */
+export interface OutcomeRef {
+  campaign: string;
+  reminder: string;
+  attempt: number;
+}
+
+/** What the pipeline needs of campaigns (src/campaigns provides it when Redis is configured). */
+export interface OutcomeReporter {
+  /** The reference the parameters carry when the dispatcher signed it; else undefined. */
+  verify(parameters: Readonly<Record<string, unknown>> | undefined): OutcomeRef | undefined;
+  /** Records the outcome; false when the attempt already had one. */
+  report(ref: OutcomeRef, outcome: CampaignOutcome): Promise<boolean>;
+}
+
+/** The session parameters that carry a campaign reference: never part of an app's params. */
+export const CAMPAIGN_REF_PARAMETERS: readonly string[] = [
+  'campaign',
+  'reminder',
+  'attempt',
+  'campaignRef',
+];
+
+/** The state entry beside the session's own where its signed reference is kept. */
+function refState(stateFor: (id: string) => SessionState, sessionId: string): SessionState {
+  return stateFor(`${sessionId}.campaign`);
+}
+
+const KEY = 'ref';
+
+/** The signed reference as the session parameters gave it, to keep and verify again later. */
+function signedParameters(parameters: Readonly<Record<string, string>>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of CAMPAIGN_REF_PARAMETERS) {
+    const value = parameters[name];
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
+}
+
+/** Builds `ctx.outcome` for one turn; a no-op when there is no reporter or no verified reference. */
+export function outcomeReporter(
+  reporter: OutcomeReporter | undefined,
+  stateFor: (id: string) => SessionState,
+  sessionId: string,
+  logOf: () => Logger,
+): {
+  /** At a session's start: verifies the reference and keeps it for the handlers. */
+  start(parameters: Readonly<Record<string, string>>): Promise<OutcomeRef | undefined>;
+  /** The `ctx.outcome` of this turn (it never rejects: a failure is logged). */
+  outcome: (outcome: CampaignOutcome) => Promise<void>;
+} {
+  let known: OutcomeRef | undefined;
+  let looked = false;
+  const find = async (): Promise<OutcomeRef | undefined> => {
+    if (looked || !reporter) return known;
+    looked = true;
+    // Verified again: the state entry is only as trustworthy as its signature.
+    const stored = await refState(stateFor, sessionId).get<Record<string, string>>(KEY);
+    known = stored ? reporter.verify(stored) : undefined;
+    return known;
+  };
+  return {
+    async start(parameters) {
+      looked = true;
+      known = reporter?.verify(parameters);
+      if (known) {
+        try {
+          await refState(stateFor, sessionId).set(KEY, signedParameters(parameters));
+        } catch (err) {
+          logOf().warn({ err }, 'could not keep the campaign reference: handlers cannot report');
+        }
+      }
+      return known;
+    },
+    async outcome(outcome) {
+      if (!reporter) return;
+      try {
+        const ref = await find();
+        if (!ref) return;
+        const recorded = await reporter.report(ref, outcome);
+        logOf().info(
+          {
+            campaign: ref.campaign,
+            reminder: ref.reminder,
+            attempt: ref.attempt,
+            outcome,
+            recorded,
+          },
+          'campaign outcome',
+        );
+      } catch (err) {
+        logOf().error({ err, outcome }, 'could not record the campaign outcome');
+      }
+    },
+  };
+}
