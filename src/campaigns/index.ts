@@ -57,6 +57,9 @@ export async function openCampaigns(options: CampaignsOptions): Promise<Campaign
     );
   }
   const store = new CampaignStore(storeRedis);
+  // The dispatcher's own steps wait through a Redis restart (commands queue until it is back)
+  // rather than fail half-way through an attempt, which would leave it `unknown`.
+  const dispatchStore = new CampaignStore(queueRedis);
   let signer: RefSigner;
   try {
     signer = refSigner(await store.secret());
@@ -68,7 +71,7 @@ export async function openCampaigns(options: CampaignsOptions): Promise<Campaign
   }
   const dispatcher = new Dispatcher({
     connection: queueRedis,
-    store,
+    store: dispatchStore,
     settings: options.settings,
     launch: options.launch,
     signer,

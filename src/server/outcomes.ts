@@ -35,6 +35,12 @@ function refState(stateFor: (id: string) => SessionState, sessionId: string): Se
 }
 
 const KEY = 'ref';
+/** How long `ctx.outcome` waits for Redis before letting the app go on. */
+const REPORT_WAIT_MS = 1000;
+
+function later(ms: number): Promise<true> {
+  return new Promise((resolve) => setTimeout(() => resolve(true), ms).unref());
+}
 
 /** The signed reference as the session parameters gave it, to keep and verify again later. */
 function signedParameters(parameters: Readonly<Record<string, string>>): Record<string, string> {
@@ -86,17 +92,20 @@ export function outcomeReporter(
       try {
         const ref = await find();
         if (!ref) return;
-        const recorded = await reporter.report(ref, outcome);
-        logOf().info(
-          {
-            campaign: ref.campaign,
-            reminder: ref.reminder,
-            attempt: ref.attempt,
-            outcome,
-            recorded,
-          },
-          'campaign outcome',
-        );
+        const { campaign, reminder, attempt } = ref;
+        const reporting = reporter.report(ref, outcome).then((recorded) => {
+          logOf().info({ campaign, reminder, attempt, outcome, recorded }, 'campaign outcome');
+        });
+        // A caller is on the line: while Redis is slow the app goes on, and the report finishes
+        // (or its failure is logged) in the background.
+        const slow = await Promise.race([reporting.then(() => false), later(REPORT_WAIT_MS)]);
+        if (slow) {
+          reporting.catch((err: unknown) =>
+            logOf().error({ err, outcome }, 'could not record the campaign outcome'),
+          );
+          return;
+        }
+        await reporting;
       } catch (err) {
         logOf().error({ err, outcome }, 'could not record the campaign outcome');
       }
