@@ -49,6 +49,8 @@ Output and limits:
   --color, --no-color    force colours on or off (default: on for a terminal, unless NO_COLOR)
   --timeout-ms N         how long to wait for each answer of the app (default 10000)
   --max-documents N      stop a session after this many documents (default 50)
+  --allow-host HOST      also POST to HOST (name or name:port) when the app's next URLs point
+                         there; by default only the app's own origin is POSTed to (repeat the flag)
 
 Exit status: 0 the session ended normally; 1 the app failed (no answer in time, non-2xx, not
 JSON, invalid document) or a limit stopped the session; 2 usage error.
@@ -103,6 +105,7 @@ interface Parsed {
   color: boolean;
   timeoutMs: number;
   maxDocuments: number;
+  allowHosts: string[];
 }
 
 function parse(argv: string[], io: CommandIO): Parsed | 'help' {
@@ -132,6 +135,7 @@ function parse(argv: string[], io: CommandIO): Parsed | 'help' {
         'no-color': { type: 'boolean' },
         'timeout-ms': { type: 'string' },
         'max-documents': { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -176,6 +180,7 @@ function parse(argv: string[], io: CommandIO): Parsed | 'help' {
     color: v['no-color'] === true ? false : wantsColor,
     timeoutMs: positiveInteger('--timeout-ms', v['timeout-ms'], 10_000),
     maxDocuments: positiveInteger('--max-documents', v['max-documents'], 50),
+    allowHosts: v['allow-host'] ?? [],
   };
 }
 
@@ -229,6 +234,7 @@ export function createSimulateCommand(deps: SimulateCommandDeps = {}): Command {
         signals: options.signals,
         timeoutMs: options.timeoutMs,
         limits: { maxDocuments: options.maxDocuments },
+        allowHosts: options.allowHosts,
         post: deps.post,
       });
     } catch (error) {

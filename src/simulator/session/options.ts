@@ -54,6 +54,12 @@ export interface EngineOptions {
   /** Monotonic milliseconds for the wall-time limit and HTTP timings; default `performance.now`. */
   monotonic?: (() => number) | undefined;
   random?: RandomBytes | undefined;
+  /**
+   * Hosts (`name` or `name:port`) the simulator may POST to besides the start URL's origin; a
+   * `next` URL anywhere else stops the session, so a scenario never sends traffic off the machine
+   * by surprise.
+   */
+  allowHosts?: readonly string[] | undefined;
   /** More strings to hide in the transcript (the Session API token is always hidden). */
   secrets?: readonly string[] | undefined;
 }
