@@ -182,31 +182,31 @@ export const TEMPLATES: Record<TemplateName, Template> = {
   sms,
 };
 
-/** A YAML string: JSON's double-quoted form is valid YAML and escapes everything that needs it. */
-function quote(value: string): string {
-  return JSON.stringify(value);
+/** A single-quoted YAML string (the project's prettier style): only `'` needs escaping, by doubling. */
+export function yamlQuote(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /** The scenario file's text (`scenarios/NAME.scenario.yaml`), in the format `tropo-app test` reads. */
 export function renderScenario(app: string, plan: ScenarioPlan): string {
   const lines = [
     `# Plays ${app} the way its template was written; edit it as the app grows (tropo-app test).`,
-    `name: ${quote(plan.name)}`,
+    `name: ${yamlQuote(plan.name)}`,
     `app: ${app}`,
   ];
   const start = plan.start;
   if ('call' in start) {
-    lines.push(`call: {from: ${quote(start.call.from)}, to: ${quote(start.call.to)}}`);
+    lines.push(`call: { from: ${yamlQuote(start.call.from)}, to: ${yamlQuote(start.call.to)} }`);
   } else if ('text' in start) {
-    lines.push(`text: ${quote(start.text)}`);
+    lines.push(`text: ${yamlQuote(start.text)}`);
   } else {
-    const pairs = Object.entries(start.launch).map(([k, v]) => `${k}: ${quote(v)}`);
-    lines.push(`launch: {${pairs.join(', ')}}`);
+    const pairs = Object.entries(start.launch).map(([k, v]) => `${k}: ${yamlQuote(v)}`);
+    lines.push(`launch: { ${pairs.join(', ')} }`);
   }
-  if (plan.inputs.length > 0) lines.push(`inputs: [${plan.inputs.map(quote).join(', ')}]`);
+  if (plan.inputs.length > 0) lines.push(`inputs: [${plan.inputs.map(yamlQuote).join(', ')}]`);
   lines.push('expect:');
   lines.push('  says:');
-  for (const said of plan.expect.says) lines.push(`    - ${quote(said)}`);
+  for (const said of plan.expect.says) lines.push(`    - ${yamlQuote(said)}`);
   lines.push(`  handlers: [${plan.expect.handlers.join(', ')}]`);
   lines.push(`  ends: ${plan.expect.ends}`);
   return `${lines.join('\n')}\n`;

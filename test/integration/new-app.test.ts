@@ -9,7 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { newCommand } from '../../src/cli/new';
-import { TEMPLATE_NAMES, TEMPLATES, type ScenarioPlan } from '../../src/cli/new-templates';
+import {
+  renderScenario,
+  TEMPLATE_NAMES,
+  TEMPLATES,
+  yamlQuote,
+  type ScenarioPlan,
+} from '../../src/cli/new-templates';
 import { loadApps } from '../../src/server/registry';
 import {
   appStartUrl,
@@ -96,7 +102,7 @@ describe('tropo-app new', () => {
     expect(diagnostics).toEqual([]);
   });
 
-  it('when written to the default place, then the app imports ../../src/sdk and nothing else of ours', () => {
+  it('when written to the default place, then the app imports ../../src/sdk and nothing else of ours, and both files are formatted', () => {
     for (const template of TEMPLATE_NAMES) {
       const source = TEMPLATES[template].app('demo', '../../src/sdk');
       const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
@@ -109,6 +115,13 @@ describe('tropo-app new', () => {
         { input: source, encoding: 'utf8' },
       );
       expect({ template, source }).toEqual({ template, source: formatted });
+      const scenario = renderScenario('demo', TEMPLATES[template].scenario('demo'));
+      const scenarioFormatted = execFileSync(
+        process.execPath,
+        [PRETTIER, '--stdin-filepath', path.join(ROOT, 'scenarios', 'demo.scenario.yaml')],
+        { input: scenario, encoding: 'utf8' },
+      );
+      expect({ template, scenario }).toEqual({ template, scenario: scenarioFormatted });
     }
   });
 
@@ -124,7 +137,7 @@ describe('tropo-app new', () => {
           'utf8',
         );
         expect(scenarioText).toContain(`app: ${name}\n`);
-        for (const said of plan.expect.says) expect(scenarioText).toContain(JSON.stringify(said));
+        for (const said of plan.expect.says) expect(scenarioText).toContain(yamlQuote(said));
 
         const transcript: Transcript = await simulate({
           startUrl: appStartUrl(server.origin, registry, name) ?? '',
