@@ -3,11 +3,17 @@ import { loadConfig } from '../runtime/config';
 import { loadApps } from '../server/registry';
 import type { Command } from './types';
 
+const USAGE = 'usage: tropo-app apps [--json]   (lists the registered apps; --json as data)\n';
+
 /** Prints one line per app (or JSON with --json); exit 1 when an app cannot be loaded. */
 export const apps: Command = (argv, io) => {
   const json = argv.includes('--json');
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(USAGE);
+    return Promise.resolve(0);
+  }
   if (argv.some((a) => a !== '--json')) {
-    io.stderr('usage: tropo-app apps [--json]\n');
+    io.stderr(USAGE);
     return Promise.resolve(2);
   }
   try {

@@ -1,4 +1,6 @@
 /** The `tropo-app` command line: dispatches to one module per sub-command (DESIGN §5). */
+import { closestName } from './did-you-mean';
+import { projectRoot } from './project';
 import type { Command, CommandIO } from './types';
 
 /*
@@ -40,6 +42,11 @@ const commands: Record<string, { summary: string; load: () => Command }> = {
     summary: 'schedule and follow reminder campaigns: campaign create|list|status|report|cancel',
     load: () => (require('./campaign') as typeof import('./campaign')).campaign,
   },
+  new: {
+    summary:
+      'start an app: apps/NAME/index.ts and its scenario (--template voice-menu|reminder|sms)',
+    load: () => (require('./new') as typeof import('./new')).newCommand,
+  },
   'fake-tropo': {
     summary: 'a local stand-in for Tropo: Session API plus a simulator (--start-url URL)',
     load: () => (require('./fake-tropo') as typeof import('./fake-tropo')).fakeTropoCommand,
@@ -55,22 +62,47 @@ function usage(): string {
 /** Runs the CLI with the given arguments and resolves to the exit code. */
 export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout(`${projectRoot().version}\n`);
+    return 0;
+  }
+  // `help simulate` is `simulate --help`.
+  const helpFor = name === 'help' && rest[0] !== undefined ? commands[rest[0]] : undefined;
+  if (helpFor) return helpFor.load()(['--help'], io);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout)(usage());
     return name === undefined ? 2 : 0;
   }
   const command = commands[name];
   if (!command) {
-    io.stderr(`tropo-app: unknown command "${name}"\n\n${usage()}`);
+    const near = closestName(name, Object.keys(commands));
+    const hint = near === undefined ? '' : `; did you mean "${near}"?`;
+    io.stderr(`tropo-app: unknown command "${name}"${hint}\n\n${usage()}`);
     return 2;
   }
   return command.load()(rest, io);
 }
 
+/**
+ * Install a handler so a closed stdout (`tropo-app apps | head -1`) ends the output quietly: the
+ * reader has gone, so the rest is dropped instead of crashing with an unhandled EPIPE.
+ */
+function dropOutputOnClosedPipe(stream: NodeJS.WriteStream): () => boolean {
+  let closed = false;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    closed = true;
+  });
+  return () => closed;
+}
+
 /** The process's own streams, for running as a program. */
 export function processIO(): CommandIO {
+  const stdoutClosed = dropOutputOnClosedPipe(process.stdout);
   return {
-    stdout: (text) => void process.stdout.write(text),
+    stdout: (text) => {
+      if (!stdoutClosed()) process.stdout.write(text);
+    },
     stderr: (text) => void process.stderr.write(text),
     readStdin: async () => {
       const chunks: Buffer[] = [];

@@ -1,12 +1,16 @@
 /** `tropo-app serve`: runs the server (what `npm start` runs). */
 import type { Command } from './types';
 
+const USAGE = 'usage: tropo-app serve   (configure with environment variables; see .env.example)\n';
+
 /** Starts the server; resolves only on start-up failure (the process then lives until a signal). */
 export const serve: Command = async (argv, io) => {
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
   if (argv.length > 0) {
-    io.stderr(
-      'usage: tropo-app serve   (configure with environment variables; see .env.example)\n',
-    );
+    io.stderr(USAGE);
     return 2;
   }
   // Loaded here so other commands never pay for the server's modules; see src/cli/index.ts on `require`.

@@ -52,6 +52,8 @@ Output and limits:
   --color, --no-color    force colours on or off (default: on for a terminal, unless NO_COLOR)
   --timeout-ms N         how long to wait for each answer of the app (default 10000)
   --max-documents N      stop a session after this many documents (default 50)
+  --allow-host HOST      also POST to HOST (name or name:port) when the app's next URLs point
+                         there; by default only the app's own origin is POSTed to (repeat the flag)
 
 With --app, the server's log lines at warn and above appear in the transcript where they happened.
 
@@ -113,6 +115,7 @@ interface Parsed {
   color: boolean;
   timeoutMs: number;
   maxDocuments: number;
+  allowHosts: string[];
 }
 
 function parse(argv: string[], io: CommandIO): Parsed | 'help' {
@@ -144,6 +147,7 @@ function parse(argv: string[], io: CommandIO): Parsed | 'help' {
         'no-color': { type: 'boolean' },
         'timeout-ms': { type: 'string' },
         'max-documents': { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -190,6 +194,7 @@ function parse(argv: string[], io: CommandIO): Parsed | 'help' {
     color: v['no-color'] === true ? false : wantsColor,
     timeoutMs: positiveInteger('--timeout-ms', v['timeout-ms'], 10_000),
     maxDocuments: positiveInteger('--max-documents', v['max-documents'], 50),
+    allowHosts: v['allow-host'] ?? [],
   };
 }
 
@@ -243,6 +248,7 @@ export function createSimulateCommand(deps: SimulateCommandDeps = {}): Command {
         signals: options.signals,
         timeoutMs: options.timeoutMs,
         limits: { maxDocuments: options.maxDocuments },
+        allowHosts: options.allowHosts,
         post: deps.post,
         appLogs: server?.drainLogs,
         keepRaw: options.raw,

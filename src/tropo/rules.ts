@@ -149,18 +149,28 @@ const askWithoutContinue: Rule = ({ verbs, at }) => {
       ];
 };
 
-/** An ask whose say items are all tied to events has nothing to play first. */
+/** An ask without say, or whose say items are all tied to events, has nothing to play first. */
 const askWithoutPrompt: Rule = ({ verbs, at }) =>
-  verbs.flatMap((verb, i) =>
-    'ask' in verb && verb.ask.say.every((item) => item.event !== undefined)
+  verbs.flatMap((verb, i) => {
+    if (!('ask' in verb)) return [];
+    const say = verb.ask.say;
+    if (say === undefined) {
+      return [
+        warn(
+          at(i),
+          'the ask has no "say", so it plays no prompt before listening (Tropo requires only "choices")',
+        ),
+      ];
+    }
+    return say.every((item) => item.event !== undefined)
       ? [
           warn(
             at(i, 'say'),
             'every say item has an "event", so the ask plays no prompt before listening',
           ),
         ]
-      : [],
-  );
+      : [];
+  });
 
 /** Nothing runs after hangup or reject (on handlers are not executed in order, so they are fine). */
 const verbsAfterEnd: Rule = ({ verbs, at }) => {

@@ -55,6 +55,20 @@ export function findRedisServerBinary(): string | undefined {
   return undefined;
 }
 
+/**
+ * Call inside a Redis-backed `describe` (or at the top of its file): without a Redis the suite fails
+ * once, at collection, saying how to get one, instead of every test repeating it and every
+ * `afterAll` then tripping over the server that never started. `binary`: the suite starts and
+ * kills its own redis-server, so REDIS_TEST_URL does not do.
+ */
+export function requireRedis(needs: 'any' | 'binary' = 'any'): void {
+  const url = process.env.REDIS_TEST_URL;
+  if (needs === 'any' && url !== undefined && url !== '') return;
+  if (findRedisServerBinary() === undefined) {
+    throw new Error(`redis-server not found. ${HOW_TO_RUN_REDIS_TESTS}`);
+  }
+}
+
 /** A loopback port free right now (the OS picks it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { join } from 'node:path';
 import type { TestRedis } from '../helpers/redis-server';
-import { useTestRedis } from '../helpers/redis-server';
+import { requireRedis, useTestRedis } from '../helpers/redis-server';
 import { fixture } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 
@@ -95,6 +95,7 @@ const listening = (s: Server) => s.lines().filter((l) => String(l.msg).startsWit
 const pidsOf = (lines: Array<Record<string, unknown>>) => new Set(lines.map((l) => l.pid));
 
 describe('several worker processes (WEB_CONCURRENCY)', () => {
+  requireRedis();
   let redis: TestRedis;
   let running: Server | undefined;
 

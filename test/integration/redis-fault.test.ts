@@ -7,13 +7,14 @@
 import request from 'supertest';
 import { createRedisStore, type StateStore } from '../../src/state';
 import { validateDocument } from '../../src/tropo';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { type RedisServer, requireRedis, startRedisServer } from '../helpers/redis-server';
 import { buildTestApp, fixture, type TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 
 const APP_TIMEOUT_MS = 500;
 
 describe('Redis disappears mid-conversation', () => {
+  requireRedis('binary');
   let redis: RedisServer;
   let store: StateStore;
   let t: TestApp;

@@ -7,7 +7,7 @@ import { ask, defineApp, hangup, on, say } from '../../src/sdk';
 import { AppRegistry, moduleApp } from '../../src/server/registry';
 import { StateTooLargeError, createRedisStore } from '../../src/state';
 import type { TestRedis } from '../helpers/redis-server';
-import { useTestRedis } from '../helpers/redis-server';
+import { requireRedis, useTestRedis } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
 import { buildTestApp, fixture } from '../helpers/test-app';
 
@@ -62,6 +62,7 @@ describe('state byte bounds through the server', () => {
 });
 
 describe('state byte bounds in Redis', () => {
+  requireRedis();
   let redis: TestRedis;
   beforeAll(async () => {
     redis = await useTestRedis();

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { buildTestApp, fixture, type TestApp } from '../helpers/test-app';
 import type { RedisServer, TestRedis } from '../helpers/redis-server';
-import { startRedisServer, useTestRedis } from '../helpers/redis-server';
+import { requireRedis, startRedisServer, useTestRedis } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
 
 const MESSAGE = 'Your dental appointment is tomorrow at 10 AM';
@@ -33,6 +33,7 @@ async function ready(t: TestApp): Promise<void> {
 }
 
 describe('two instances sharing one Redis', () => {
+  requireRedis();
   let redis: TestRedis;
   const open: TestApp[] = [];
 
@@ -100,6 +101,7 @@ describe('two instances sharing one Redis', () => {
 });
 
 describe('one instance while Redis dies and comes back', () => {
+  requireRedis('binary');
   let server: RedisServer;
   let t: TestApp | undefined;
 

@@ -1,6 +1,7 @@
 /** Tests, in a separate process with real listeners, that a Redis outage never rejects or throws unhandled. */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { requireRedis } from '../helpers/redis-server';
 
 const root = join(__dirname, '..', '..');
 
@@ -22,6 +23,7 @@ function runProbe(): Promise<{ code: number | null; stdout: string; stderr: stri
 }
 
 describe('Redis outage in a real process', () => {
+  requireRedis('binary');
   it('when Redis is killed and restarted, then no rejection or exception goes unhandled, the outage is logged once, and the process ends by itself', async () => {
     const run = await runProbe();
     expect(run.stderr).not.toContain('probe failed');

@@ -10,10 +10,11 @@ import { Redis } from 'ioredis';
 import type { RedisStateStore, StateLog, StateStoreEvent } from '../../src/state';
 import { StateUnavailableError, createRedisStore, createStateStore } from '../../src/state';
 import type { RedisServer, TestRedis } from '../helpers/redis-server';
-import { startRedisServer, useTestRedis } from '../helpers/redis-server';
+import { requireRedis, startRedisServer, useTestRedis } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
 
 describe('Redis state store, Redis running', () => {
+  requireRedis();
   let redis: TestRedis;
   let raw: Redis;
   const stores: RedisStateStore[] = [];
@@ -170,6 +171,7 @@ describe('Redis state store, Redis running', () => {
 });
 
 describe('Redis state store, Redis failing', () => {
+  requireRedis('binary');
   let server: RedisServer;
 
   beforeAll(async () => {

@@ -18,6 +18,8 @@ export interface Target {
 export type Fetched =
   | { kind: 'document'; document: NormalDocument }
   | { kind: 'failed'; reason: string }
+  /** The app failed to answer a result POSTed after the call ended: Tropo ignores that answer. */
+  | { kind: 'ignored'; reason: string }
   | { kind: 'limit'; reason: string };
 
 function summarise(document: NormalDocument): string {
@@ -42,7 +44,7 @@ function limitReached(run: SessionRun): string | undefined {
 
 /** POSTs `target` and reads the app's answer into a document, or says why there is none. */
 export async function fetchDocument(run: SessionRun, target: Target): Promise<Fetched> {
-  const limit = limitReached(run);
+  const limit = limitReached(run) ?? run.refusedUrl(target.url);
   if (limit) return { kind: 'limit', reason: limit };
   run.requests += 1;
   const exchange = run.recorder.request(run.t, target.purpose, target.url, target.shown);
@@ -57,8 +59,20 @@ export async function fetchDocument(run: SessionRun, target: Target): Promise<Fe
   const answer = await run.post(target.url, JSON.stringify(target.payload), timeout);
   run.t += answer.durationMs / 1000;
   const loggedErrors = run.takeAppLogs(exchange.index);
+  // After the call has ended (the hangup event's result) Tropo has nothing left to do with the
+  // answer, so a failed one is the app's untidiness, not a failed call: a warning.
+  const afterEnd = target.purpose === 'result' && run.state === 'DISCONNECTED';
   const fail = (kind: FailureKind, reason: string): Fetched => {
     run.recorder.failure(exchange, kind, reason);
+    if (afterEnd) {
+      run.line(
+        'app',
+        `Warning: the app failed to answer after the call ended (Tropo ignores it): ${reason}`,
+        'warning',
+        exchange.index,
+      );
+      return { kind: 'ignored', reason };
+    }
     run.line('app', `The app failed: ${reason}`, 'error', exchange.index);
     return { kind: 'failed', reason };
   };

@@ -55,6 +55,13 @@ async function loop(run: SessionRun): Promise<void> {
       run.finish('limit-reached', fetched.reason);
       return;
     }
+    if (fetched.kind === 'ignored') {
+      run.finish(
+        run.failures.length > 0 ? 'app-failed' : 'completed',
+        run.endedBy ?? 'the call had ended',
+      );
+      return;
+    }
     if (fetched.kind === 'failed') {
       run.failures.push(fetched.reason);
       const handler = !recovering && previous ? previous.handlers.get('error') : undefined;

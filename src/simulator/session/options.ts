@@ -61,6 +61,12 @@ export interface EngineOptions {
   appLogs?: (() => readonly AppLogLine[]) | undefined;
   /** Keep each answer's body exactly as the app sent it (`response.raw`), unredacted. */
   keepRaw?: boolean | undefined;
+  /**
+   * Hosts (`name` or `name:port`) the simulator may POST to besides the start URL's origin; a
+   * `next` URL anywhere else stops the session, so a scenario never sends traffic off the machine
+   * by surprise.
+   */
+  allowHosts?: readonly string[] | undefined;
   /** More strings to hide in the transcript (the Session API token is always hidden). */
   secrets?: readonly string[] | undefined;
 }

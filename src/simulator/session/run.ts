@@ -51,6 +51,7 @@ export class SessionRun implements VerbContext {
   readonly kind: Transcript['kind'];
   readonly startUrl: string;
   readonly origin: string | undefined;
+  readonly allowHosts: readonly string[];
   readonly script: CallerScript;
   readonly inputs: InputQueue;
   readonly post: PostJson;
@@ -104,6 +105,7 @@ export class SessionRun implements VerbContext {
       // An unusable start URL fails at its POST; until then URLs are shown in full.
       this.origin = undefined;
     }
+    this.allowHosts = (options.allowHosts ?? []).map((h) => h.toLowerCase());
     this.script = options.script ?? DEFAULT_SCRIPT;
     this.inputs = new InputQueue(this.script.inputs);
     this.post = options.post ?? createPoster({ fetch: options.fetch, now: () => this.monotonic() });
@@ -260,7 +262,29 @@ export class SessionRun implements VerbContext {
     }
   }
 
+  /** Why `url` may not be POSTed to (another origin than the app's, not allowed), or undefined. */
+  refusedUrl(url: string): string | undefined {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return undefined; // Not a URL: the POST itself fails and says so.
+    }
+    if (this.origin === undefined || parsed.origin === this.origin) return undefined;
+    const host = parsed.host.toLowerCase();
+    if (this.allowHosts.includes(host) || this.allowHosts.includes(parsed.hostname.toLowerCase())) {
+      return undefined;
+    }
+    return `the app sent Tropo to ${parsed.origin}, not the app's own ${this.origin}; the simulator POSTs only to the app unless --allow-host ${parsed.hostname} allows that host`;
+  }
+
   async postAside(url: string, payload: ResultPayload, text: string): Promise<void> {
+    const refused = this.refusedUrl(url);
+    if (refused) {
+      this.failures.push(refused);
+      this.line('simulator', `Not POSTed: ${refused}`, 'error');
+      return;
+    }
     const exchange = this.recorder.request(this.t, 'connect-post', url, payload);
     this.line('tropo', text, 'info', exchange.index);
     const answer = await this.post(url, JSON.stringify(payload), this.timeoutMs);

@@ -61,7 +61,9 @@ export function ask(
     asr === 'suppress' ? 'suppress' : asr === 'mask' ? { mask: body.maskTemplate } : 'none';
   const shownInput = (text: string): string =>
     hide === 'none' ? text : hide === 'suppress' ? SUPPRESSED : maskInput(text, hide.mask);
-  const prompts = body.say.filter((item) => item.event === undefined);
+  // An ask without say is valid (only choices is required): it listens without a prompt.
+  const says = body.say ?? [];
+  const prompts = says.filter((item) => item.event === undefined);
   const report = (record: ActionRecord): void => {
     run?.actions.push({ make: () => record, hide });
   };
@@ -80,7 +82,7 @@ export function ask(
   let failed: { kind: 'nomatch' | 'timeout'; attempt: number } | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (failed) {
-      const signal = speak(eventItems(body.say, failed.kind, failed.attempt));
+      const signal = speak(eventItems(says, failed.kind, failed.attempt));
       if (signal) return cutShort(signal, attempt - 1);
     }
     const signal = speak(prompts);

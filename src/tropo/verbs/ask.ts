@@ -18,7 +18,8 @@ import { compact } from '../json';
 
 export const askBodySchema = strictObject({
   choices: choicesSchema,
-  say: saySchema,
+  // Optional: Tropo's docs require only `choices`; an ask without a prompt just listens (a rule warns).
+  say: saySchema.optional(),
   attempts: count.optional(),
   bargein: flag.optional(),
   timeout: seconds.optional(),
@@ -39,11 +40,12 @@ export const askBodySchema = strictObject({
 /** The body of `ask`. */
 export type AskBody = z.output<typeof askBodySchema>;
 /** Options of the `ask` builder: like the body, but `say` may be a string, an item or a list. */
-export type AskOptions = Omit<AskBody, 'say'> & { say: SayInput };
+export type AskOptions = Omit<AskBody, 'say'> & { say?: SayInput };
 
 /** Turns ask options into the canonical body (also used for the ask inside a transfer connect handler). */
 export function toAskBody(opts: AskOptions): AskBody {
-  return compact({ ...opts, say: toSayItems(opts.say) });
+  const { say, ...rest } = opts;
+  return compact(say === undefined ? rest : { ...rest, say: toSayItems(say) });
 }
 
 /** Builds `{"ask":{…}}`. */

@@ -97,4 +97,19 @@ describe('bin/tropo-app.js', () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
   });
+
+  it('when the reader of stdout goes away (| head -1), then the command ends quietly, exit 0', async () => {
+    // The read end is closed before the program writes anything, so every write meets EPIPE.
+    const child = spawn(process.execPath, [bin, 'apps'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const exited = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+      (resolve) => child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    expect({ ...exited, stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+  });
 });

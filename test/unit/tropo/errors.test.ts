@@ -57,12 +57,6 @@ const elementCases: [string, unknown[], string, RegExp][] = [
     /^missing required field "choices"$/,
   ],
   [
-    'ask has no say',
-    [{ ask: { choices: { value: '1' } } }],
-    'tropo[0].ask.say',
-    /^missing required field "say"$/,
-  ],
-  [
     'ask choices have no grammar',
     [{ ask: { say: { value: 'x' }, choices: { mode: 'dtmf' } } }],
     'tropo[0].ask.choices.value',

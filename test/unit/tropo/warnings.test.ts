@@ -179,6 +179,26 @@ describe('document rules', () => {
     expect(matching([ask(), continueNext], /no prompt/)).toEqual([]);
   });
 
+  it('when an ask has no say at all, then it is valid (Tropo requires only choices) and warned of', () => {
+    const document = {
+      tropo: [{ ask: { choices: { value: '[1 DIGIT]' }, name: 'key' } }, continueNext],
+    };
+    const validation = validateDocument(document);
+    expect(validation.ok).toBe(true);
+    expect(validation.issues).toEqual([
+      {
+        path: 'tropo[0].ask',
+        message:
+          'the ask has no "say", so it plays no prompt before listening (Tropo requires only "choices")',
+        severity: 'warning',
+      },
+    ]);
+    // The normal form keeps it without a say, as written.
+    expect(validation.document?.tropo[0]).toEqual({
+      ask: { choices: { value: '[1 DIGIT]' }, name: 'key' },
+    });
+  });
+
   it('when verbs follow hangup or reject, then each is flagged; on handlers are not', () => {
     const verbs = [
       { hangup: null },
