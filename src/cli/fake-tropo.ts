@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import {
   isScriptError,
   parseScriptArgs,
+  printable,
   renderTranscript,
   startFakeTropo,
   type FakeTropo,
@@ -120,7 +121,7 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
         script,
         timeoutMs,
         post: deps.post,
-        log: quiet || json ? undefined : (line) => io.stderr(`fake-tropo: ${line}\n`),
+        log: quiet || json ? undefined : (line) => io.stderr(`fake-tropo: ${printable(line)}\n`),
         onSessionEnd: quiet
           ? undefined
           : (transcript) =>

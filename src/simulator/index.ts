@@ -26,7 +26,7 @@ export {
   type TranscriptLine,
   type TranscriptOutcome,
 } from './transcript';
-export { clockOf, renderTranscript, type RenderOptions } from './render';
+export { clockOf, printable, renderTranscript, type RenderOptions } from './render';
 export {
   createPoster,
   MAX_ANSWER_BYTES,
