@@ -95,8 +95,10 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
       port = wholeNumber('--port', values.port, 4000, 0, 65535);
       timeoutMs = wholeNumber('--timeout-ms', values['timeout-ms'], 10_000, 1, 600_000);
     } catch (error) {
-      if (isScriptError(error) || error instanceof Error) return usageError(error.message);
-      throw error;
+      // Everything in the try reads arguments, so whatever it throws is a usage error; node's
+      // parseArgs errors fail `instanceof Error` when the command runs in another realm (jest).
+      if (isScriptError(error)) return usageError(error.message);
+      return usageError(error instanceof Error ? error.message : String(error));
     }
     if (values.help) {
       io.stdout(USAGE);
