@@ -4,6 +4,7 @@ import {
   isScriptError,
   parseScriptArgs,
   printable,
+  redactSecrets,
   renderTranscript,
   startFakeTropo,
   type FakeTropo,
@@ -107,7 +108,7 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
     const startUrl = values['start-url'];
     if (startUrl === undefined) return usageError('--start-url is required');
     if (!/^https?:\/\/\S+$/i.test(startUrl) || !URL.canParse(startUrl)) {
-      return usageError(`--start-url must be an http(s) URL, got "${startUrl}"`);
+      return usageError(`--start-url must be an http(s) URL, got "${redactSecrets(startUrl)}"`);
     }
     const json = values.json === true;
     const quiet = values.quiet === true;
@@ -123,7 +124,10 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
         script,
         timeoutMs,
         post: deps.post,
-        log: quiet || json ? undefined : (line) => io.stderr(`fake-tropo: ${printable(line)}\n`),
+        log:
+          quiet || json
+            ? undefined
+            : (line) => io.stderr(`fake-tropo: ${printable(redactSecrets(line))}\n`),
         onSessionEnd: quiet
           ? undefined
           : (transcript) =>
@@ -140,7 +144,7 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
       return 1;
     }
     io.stdout(
-      `fake Tropo listening on ${fake.origin}: Session API at ${fake.apiUrl}, sessions play against ${startUrl}\n`,
+      `fake Tropo listening on ${fake.origin}: Session API at ${fake.apiUrl}, sessions play against ${redactSecrets(startUrl)}\n`,
     );
     await (deps.untilStopped ?? untilSignal)(fake);
     await fake.close();
