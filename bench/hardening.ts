@@ -5,6 +5,7 @@
  * and Redis.
  */
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { loadavg } from 'node:os';
 import { hostileBodies, NORMAL, type HostileBody } from './hardening-bodies';
 import { get, probeHealth, quantile, startServer, type ServerProcess } from './hardening-server';
@@ -267,7 +268,6 @@ async function floodBackend(backend: 'memory' | 'redis'): Promise<string[]> {
     const evicted = await evictions(server.port);
     let redisFigures = '';
     if (redis) {
-      const { Redis } = await import('ioredis');
       const client = new Redis(redis.url);
       const info = await client.info('memory');
       const used = /used_memory:(\d+)/.exec(info)?.[1];
@@ -287,6 +287,8 @@ async function floodBackend(backend: 'memory' | 'redis'): Promise<string[]> {
       );
     });
     progress(`flood ${backend}: evictions ${evicted}${redisFigures}`);
+    // Each backend's rows as soon as they are known: a failure later loses none of them.
+    for (const row of rows) progress(row);
     return [...rows, `| ${backend} | | evictions ${evicted}${redisFigures} | | | | | | | | |`];
   } finally {
     await server.stop();
