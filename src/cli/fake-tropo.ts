@@ -5,6 +5,8 @@ import {
   parseOutcomeRule,
   parseOutcomeShares,
   parseScriptArgs,
+  printable,
+  redactSecrets,
   renderTranscript,
   startFakeTropo,
   type CallOutcomeRules,
@@ -115,8 +117,10 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
         shares: values.outcomes === undefined ? undefined : parseOutcomeShares(values.outcomes),
       };
     } catch (error) {
-      if (isScriptError(error) || error instanceof Error) return usageError(error.message);
-      throw error;
+      // Everything in the try reads arguments, so whatever it throws is a usage error; node's
+      // parseArgs errors fail `instanceof Error` when the command runs in another realm (jest).
+      if (isScriptError(error)) return usageError(error.message);
+      return usageError(error instanceof Error ? error.message : String(error));
     }
     if (values.help) {
       io.stdout(USAGE);
@@ -125,7 +129,7 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
     const startUrl = values['start-url'];
     if (startUrl === undefined) return usageError('--start-url is required');
     if (!/^https?:\/\/\S+$/i.test(startUrl) || !URL.canParse(startUrl)) {
-      return usageError(`--start-url must be an http(s) URL, got "${startUrl}"`);
+      return usageError(`--start-url must be an http(s) URL, got "${redactSecrets(startUrl)}"`);
     }
     const json = values.json === true;
     const quiet = values.quiet === true;
@@ -142,7 +146,10 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
         outcomes,
         timeoutMs,
         post: deps.post,
-        log: quiet || json ? undefined : (line) => io.stderr(`fake-tropo: ${line}\n`),
+        log:
+          quiet || json
+            ? undefined
+            : (line) => io.stderr(`fake-tropo: ${printable(redactSecrets(line))}\n`),
         onSessionEnd: quiet
           ? undefined
           : (transcript) =>
@@ -159,7 +166,7 @@ export function createFakeTropoCommand(deps: FakeTropoCommandDeps = {}): Command
       return 1;
     }
     io.stdout(
-      `fake Tropo listening on ${fake.origin}: Session API at ${fake.apiUrl}, sessions play against ${startUrl}\n`,
+      `fake Tropo listening on ${fake.origin}: Session API at ${fake.apiUrl}, sessions play against ${redactSecrets(startUrl)}\n`,
     );
     await (deps.untilStopped ?? untilSignal)(fake);
     await fake.close();

@@ -91,7 +91,8 @@ export function parseSignal(raw: string): ScheduledSignal {
 }
 
 function parseParams(list: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: `--param __proto__=x` is a parameter like any other, not a prototype change.
+  const out = Object.create(null) as Record<string, string>;
   list.forEach((item, index) => {
     const equals = item.indexOf('=');
     if (equals <= 0) throw new UsageError(`--param #${index + 1} is not of the form name=value`);

@@ -4,6 +4,10 @@
 export const errorCatalogue = {
   BODY_NOT_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than this server accepts.' },
+  BODY_TOO_COMPLEX: {
+    status: 400,
+    message: 'The request body nests deeper, or holds more items, than any Tropo payload.',
+  },
   BODY_UNSUPPORTED_ENCODING: {
     status: 415,
     message: 'The request body uses a content encoding or charset this server does not accept.',

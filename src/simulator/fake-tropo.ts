@@ -12,6 +12,7 @@ import type { FetchLike, PostJson } from './http';
 import { DEFAULT_SCRIPT, type CallerScript, type LegOutcome } from './script';
 import { createSession, stringifyParameter } from './session-factory';
 import type { Transcript } from './transcript';
+import { redactSecrets } from './url';
 
 /** How the fake Tropo behaves. */
 export interface FakeTropoOptions {
@@ -296,7 +297,7 @@ export async function startFakeTropo(options: FakeTropoOptions): Promise<FakeTro
       parameters: rest,
       callOutcome,
     });
-    log(`session ${handle.sessionId} started: playing it against ${startUrl()}`);
+    log(`session ${handle.sessionId} started: playing it against ${redactSecrets(startUrl())}`);
     void handle.done.then((transcript) => {
       finished.add(handle.sessionId);
       options.onSessionEnd?.(transcript);
@@ -360,7 +361,12 @@ export async function startFakeTropo(options: FakeTropoOptions): Promise<FakeTro
       return;
     }
     if (path === '/') {
-      sendJson(res, 200, { name: 'fake-tropo', startUrl: startUrl(), sessionApi: `${origin}/1.0` });
+      // The start URL may carry the webhook key (`?key=`): the page shows where, never the key.
+      sendJson(res, 200, {
+        name: 'fake-tropo',
+        startUrl: redactSecrets(startUrl()),
+        sessionApi: `${origin}/1.0`,
+      });
       return;
     }
     notFound(res, `nothing is served at ${path}`);

@@ -27,7 +27,7 @@ export {
   type TranscriptLine,
   type TranscriptOutcome,
 } from './transcript';
-export { clockOf, renderTranscript, type RenderOptions } from './render';
+export { clockOf, printable, renderTranscript, type RenderOptions } from './render';
 export { verdictOf, warningCount, type Verdict, type VerdictOptions } from './verdict';
 export {
   createPoster,

@@ -27,6 +27,36 @@ const ANSI = {
 
 type Paint = (style: keyof typeof ANSI, text: string) => string;
 
+/**
+ * C0 controls, DEL, C1 controls, and the Unicode line separators and bidirectional overrides: what
+ * lets text an app supplies clear a terminal, move its cursor, or forge or reorder a line.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE_BUT_NEWLINE =
+  // eslint-disable-next-line no-control-regex -- as above
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function escapeOne(char: string): string {
+  const named = NAMED_ESCAPES[char];
+  if (named !== undefined) return named;
+  const code = char.charCodeAt(0);
+  return code <= 0xff
+    ? `\\x${code.toString(16).padStart(2, '0')}`
+    : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Text safe to print on a terminal: every control character (ESC, CR, other C0 and C1, DEL,
+ * Unicode line separators and bidi overrides) is written as a visible escape such as `\x1b`, so an
+ * app's `say` value cannot clear the screen or forge a line. `multiline` keeps line feeds (bodies,
+ * stacks); otherwise they are escaped too.
+ */
+export function printable(text: string, options: { multiline?: boolean } = {}): string {
+  return text.replace(options.multiline ? UNPRINTABLE_BUT_NEWLINE : UNPRINTABLE, escapeOne);
+}
+
 const ACTOR_STYLE: Record<Actor, keyof typeof ANSI> = {
   tropo: 'cyan',
   caller: 'yellow',
@@ -69,20 +99,25 @@ function prettyBody(body: string): string {
   }
 }
 
+const MULTILINE = { multiline: true } as const;
+
 function bodyDetails(exchange: TranscriptExchange, paint: Paint): string[] {
   const out = [
-    paint('dim', indent(`→ POST ${exchange.url}`, 10)),
-    paint('dim', indent(JSON.stringify(exchange.request, null, 2), 12)),
+    paint('dim', indent(`→ POST ${printable(exchange.url)}`, 10)),
+    paint('dim', indent(printable(JSON.stringify(exchange.request, null, 2), MULTILINE), 12)),
   ];
   if (exchange.response) {
     const { status, contentType, body, durationMs } = exchange.response;
     out.push(
       paint(
         'dim',
-        indent(`← ${status} ${contentType ?? '(no content-type)'} in ${durationMs} ms`, 10),
+        indent(
+          `← ${status} ${printable(contentType ?? '(no content-type)')} in ${durationMs} ms`,
+          10,
+        ),
       ),
     );
-    if (body !== '') out.push(paint('dim', indent(prettyBody(body), 12)));
+    if (body !== '') out.push(paint('dim', indent(printable(prettyBody(body), MULTILINE), 12)));
   }
   return out;
 }
@@ -90,19 +125,27 @@ function bodyDetails(exchange: TranscriptExchange, paint: Paint): string[] {
 function rawDetails(exchange: TranscriptExchange, paint: Paint): string[] {
   const raw = exchange.response?.raw;
   if (raw === undefined) return [];
-  return [paint('dim', indent('raw, as the app sent it:', 10)), indent(raw, 12)];
+  return [paint('dim', indent('raw, as the app sent it:', 10)), indent(printable(raw, MULTILINE), 12)];
 }
 
 function issueDetails(exchange: TranscriptExchange, paint: Paint): string[] {
   const out: string[] = [];
   if (exchange.failure) {
-    out.push(paint('red', indent(`✗ ${exchange.failure.kind}: ${exchange.failure.message}`, 10)));
+    out.push(
+      paint(
+        'red',
+        indent(`✗ ${exchange.failure.kind}: ${printable(exchange.failure.message)}`, 10),
+      ),
+    );
   }
   for (const issue of exchange.issues ?? []) {
     out.push(
       paint(
         issue.severity === 'error' ? 'red' : 'yellow',
-        indent(`${issue.severity}: ${issue.path || '(document)'}: ${issue.message}`, 10),
+        indent(
+          `${issue.severity}: ${printable(issue.path || '(document)')}: ${printable(issue.message)}`,
+          10,
+        ),
       ),
     );
   }
@@ -117,7 +160,7 @@ export function renderTranscript(transcript: Transcript, options: RenderOptions 
   const out: string[] = [
     paint(
       'bold',
-      `Simulated ${KIND[transcript.kind]} ${transcript.sessionId} → ${transcript.startUrl}`,
+      `Simulated ${KIND[transcript.kind]} ${printable(transcript.sessionId)} → ${printable(transcript.startUrl)}`,
     ),
   ];
   const detailed = new Set<number>();
@@ -128,7 +171,7 @@ export function renderTranscript(transcript: Transcript, options: RenderOptions 
   ];
   for (const line of transcript.lines) {
     const style = LEVEL_STYLE[line.level] ?? ACTOR_STYLE[line.actor];
-    out.push(`${paint('dim', clockOf(line.at))} ${paint(style, line.text)}`);
+    out.push(`${paint('dim', clockOf(line.at))} ${paint(style, printable(line.text))}`);
     const exchange = line.exchange === undefined ? undefined : transcript.exchanges[line.exchange];
     if ((options.verbose || options.raw) && exchange && !detailed.has(exchange.index)) {
       detailed.add(exchange.index);
@@ -143,10 +186,11 @@ export function renderTranscript(transcript: Transcript, options: RenderOptions 
     const judged = verdictOf(transcript, { strict: options.strict });
     const verdict = judged.ok
       ? paint('green', `OK: the session ended normally (${counts})`)
-      : paint('red', `FAILED: ${judged.reason} (${counts})`);
+      : paint('red', `FAILED: ${printable(judged.reason)} (${counts})`);
     out.push(verdict);
     // A crash of the simulator itself: its stack is what a bug report needs.
-    if (outcome.cause !== undefined) out.push(paint('dim', indent(outcome.cause, 2)));
+    if (outcome.cause !== undefined)
+      out.push(paint('dim', indent(printable(outcome.cause, MULTILINE), 2)));
   }
   return `${out.join('\n')}\n`;
 }

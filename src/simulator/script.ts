@@ -145,32 +145,60 @@ type MutableScript = { -readonly [K in keyof CallerScript]: CallerScript[K] } & 
 const lower = (s: string): string => s.toLowerCase();
 const upper = (s: string): string => s.toUpperCase();
 
-const FLAGS: Readonly<Record<string, Setter>> = {
-  '--input': (s, raw, src) => {
-    s.inputs.push(parseInput(raw, src));
-  },
-  '--call-outcome': (s, raw, src) => {
-    s.callOutcome = oneOf(src, raw, LEG_OUTCOMES, lower);
-  },
-  '--user-type': (s, raw, src) => {
-    s.userType = oneOf(src, raw, USER_TYPES, upper);
-  },
-  '--transfer-outcome': (s, raw, src) => {
-    s.transferOutcome = oneOf(src, raw, LEG_OUTCOMES, lower);
-  },
-  '--transfer-duration': (s, raw, src) => {
-    s.transferDuration = parseSeconds(raw, src);
-  },
-  '--conference-duration': (s, raw, src) => {
-    s.conferenceDuration = parseSeconds(raw, src);
-  },
-  '--record-outcome': (s, raw, src) => {
-    s.recordOutcome = oneOf(src, raw, RECORD_OUTCOMES, lower);
-  },
-  '--record-duration': (s, raw, src) => {
-    s.recordDuration = parseSeconds(raw, src);
-  },
-};
+/**
+ * The script flags by name. A Map, not an object literal: a command-line word such as `__proto__`,
+ * `constructor` or `hasOwnProperty` must not find a setter on Object.prototype.
+ */
+const FLAGS: ReadonlyMap<string, Setter> = new Map<string, Setter>([
+  [
+    '--input',
+    (s, raw, src) => {
+      s.inputs.push(parseInput(raw, src));
+    },
+  ],
+  [
+    '--call-outcome',
+    (s, raw, src) => {
+      s.callOutcome = oneOf(src, raw, LEG_OUTCOMES, lower);
+    },
+  ],
+  [
+    '--user-type',
+    (s, raw, src) => {
+      s.userType = oneOf(src, raw, USER_TYPES, upper);
+    },
+  ],
+  [
+    '--transfer-outcome',
+    (s, raw, src) => {
+      s.transferOutcome = oneOf(src, raw, LEG_OUTCOMES, lower);
+    },
+  ],
+  [
+    '--transfer-duration',
+    (s, raw, src) => {
+      s.transferDuration = parseSeconds(raw, src);
+    },
+  ],
+  [
+    '--conference-duration',
+    (s, raw, src) => {
+      s.conferenceDuration = parseSeconds(raw, src);
+    },
+  ],
+  [
+    '--record-outcome',
+    (s, raw, src) => {
+      s.recordOutcome = oneOf(src, raw, RECORD_OUTCOMES, lower);
+    },
+  ],
+  [
+    '--record-duration',
+    (s, raw, src) => {
+      s.recordDuration = parseSeconds(raw, src);
+    },
+  ],
+]);
 
 /**
  * Takes the script flags (`--input X`, `--input=X`, `--call-outcome busy`, …) out of a command
@@ -190,7 +218,7 @@ export function parseScriptArgs(
     }
     const eq = arg.indexOf('=');
     const flag = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
-    const setter = FLAGS[flag];
+    const setter = FLAGS.get(flag);
     if (!setter) {
       rest.push(arg);
       continue;

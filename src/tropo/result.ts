@@ -90,17 +90,26 @@ function readAction(
   }
   const action: Action = {};
   for (const key of Object.keys(value)) setOwn(action, key, value[key]);
-  const known = (key: string, schema: z.ZodType<string | number>) => {
-    if (!hasOwn(value, key)) return;
-    const read = reader.field(value, key, schema, at);
-    if (read === undefined) delete action[key];
-    else
-      action[key] =
-        typeof read === 'string' && UPPER_CASE_FIELDS.has(key) ? read.toUpperCase() : read;
-  };
-  for (const key of STRING_FIELDS) known(key, stringLike);
-  for (const key of NUMBER_FIELDS) known(key, numberLike);
+  for (const key of STRING_FIELDS) readKnown(reader, value, action, key, stringLike, at);
+  for (const key of NUMBER_FIELDS) readKnown(reader, value, action, key, numberLike, at);
   return action;
+}
+
+/** Reads one known field of an action into `action` (a module function: no closure per action). */
+function readKnown(
+  reader: PayloadReader,
+  value: JsonObject,
+  action: Action,
+  key: string,
+  schema: z.ZodType<string | number>,
+  at: readonly Segment[],
+): void {
+  if (!hasOwn(value, key)) return;
+  const read = reader.field(value, key, schema, at);
+  if (read === undefined) delete action[key];
+  else
+    action[key] =
+      typeof read === 'string' && UPPER_CASE_FIELDS.has(key) ? read.toUpperCase() : read;
 }
 
 function readActions(reader: PayloadReader, result: JsonObject): Action[] {

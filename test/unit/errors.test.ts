@@ -11,6 +11,7 @@ describe('the error catalogue', () => {
         'APP_THREW',
         'APP_TIMEOUT',
         'BODY_NOT_JSON',
+        'BODY_TOO_COMPLEX',
         'BODY_TOO_LARGE',
         'BODY_UNREADABLE',
         'BODY_UNSUPPORTED_ENCODING',

@@ -1,6 +1,7 @@
 /** JSON body parsing for Tropo routes: any content type, a size limit, and parse and path errors mapped to the catalogue. */
 import bodyParser from 'body-parser';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { jsonTextLimitProblem } from '../../tropo/limits';
 import { errorBody, errorCatalogue, type ErrorCode } from '../errors';
 
 /** A body error shaped as body-parser's are (`status`, `type`), so one error handler serves both. */
@@ -12,6 +13,25 @@ class BodyError extends Error {
   ) {
     super(message);
     this.name = 'BodyError';
+  }
+}
+
+/**
+ * The refusal of a body whose JSON text breaks the payload shape limits: found by counting before
+ * JSON.parse, since parsing 100 KB of deep nesting or tiny items is what costs (see limits.ts).
+ */
+function shapeError(text: string): BodyError | undefined {
+  const problem = jsonTextLimitProblem(text);
+  return problem === undefined ? undefined : new BodyError(problem, 400, 'entity.too.complex');
+}
+
+/** Decodes a body as body-parser will, for the shape check; undefined for a charset it cannot. */
+function decoded(buffer: Buffer, charset: string): string | undefined {
+  try {
+    return new TextDecoder(charset).decode(buffer);
+  } catch {
+    // A charset TextDecoder lacks (utf-32): the limits still apply after parsing, in the readers.
+    return undefined;
   }
 }
 
@@ -49,7 +69,17 @@ function plainBody(req: Request, limitBytes: number): boolean {
  * body (chunked, compressed, another charset, over the limit) goes to body-parser itself.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
-  const general = bodyParser.json({ limit: limitBytes, type: () => true, strict: false });
+  const general = bodyParser.json({
+    limit: limitBytes,
+    type: () => true,
+    strict: false,
+    // Runs on the decompressed bytes, before JSON.parse: the same shape check as the plain path.
+    verify: (_req, _res, buffer, charset) => {
+      const text = decoded(buffer, charset || 'utf-8');
+      const error = text === undefined ? undefined : shapeError(text);
+      if (error) throw error;
+    },
+  });
   return (req, res, next) => {
     if (!plainBody(req, limitBytes)) return general(req, res, next);
     const chunks: Buffer[] = [];
@@ -69,6 +99,11 @@ export function jsonBody(limitBytes: number): RequestHandler {
       let text = buffer === undefined ? '' : buffer.toString('utf8');
       // body-parser's UTF-8 decoder drops a byte order mark; JSON.parse would choke on it.
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      const tooComplex = shapeError(text);
+      if (tooComplex) {
+        done(tooComplex);
+        return;
+      }
       try {
         (req as { body?: unknown }).body = text.length === 0 ? {} : JSON.parse(text);
       } catch (err) {
@@ -99,6 +134,8 @@ function codeFor(err: { type?: unknown; status?: unknown; name?: unknown }): Err
       return 'BODY_NOT_JSON';
     case 'entity.too.large':
       return 'BODY_TOO_LARGE';
+    case 'entity.too.complex':
+      return 'BODY_TOO_COMPLEX';
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return 'BODY_UNSUPPORTED_ENCODING';
