@@ -125,7 +125,10 @@ function bodyDetails(exchange: TranscriptExchange, paint: Paint): string[] {
 function rawDetails(exchange: TranscriptExchange, paint: Paint): string[] {
   const raw = exchange.response?.raw;
   if (raw === undefined) return [];
-  return [paint('dim', indent('raw, as the app sent it:', 10)), indent(printable(raw, MULTILINE), 12)];
+  return [
+    paint('dim', indent('raw, as the app sent it:', 10)),
+    indent(printable(raw, MULTILINE), 12),
+  ];
 }
 
 function issueDetails(exchange: TranscriptExchange, paint: Paint): string[] {
