@@ -1,8 +1,8 @@
 /**
  * The appointment reminder: launched through the Session API with `numberToDial` and `msg`, it calls
  * the number and says the message; with `confirm=true` it asks the callee to confirm or cancel.
- * Launched by a campaign, it reports how the call went: answered, confirmed, declined, or
- * no-answer / busy / failed when the call itself failed.
+ * It hears back how the call went; launched by a campaign, it reports it: answered, confirmed,
+ * declined, or no-answer / busy / failed when the call itself failed.
  */
 import { z } from 'zod';
 import {
@@ -83,8 +83,8 @@ export default defineApp<Params>({
     const { numberToDial, msg, voice, confirm } = ctx.params;
     const verbs: Verb[] = [call({ to: telUri(numberToDial) }), say(voiced(msg, voice))];
     if (!confirm) {
-      if (!ctx.campaign) return verbs;
-      // A campaign wants to know: `continue` after the message was heard, `incomplete` if the call failed.
+      // `continue` after the message was heard, `incomplete` if the call failed: a campaign records
+      // the outcome, and any launch gets a log line saying the call did not connect.
       return [
         ...verbs,
         on({ event: 'continue', next: ctx.next('heard') }),

@@ -55,7 +55,7 @@ const reminder = (confirm: boolean): SessionSpec => ({
 });
 
 describe('appointment reminder', () => {
-  it('when launched without confirmation, then Tropo calls, says the message and hangs up', async () => {
+  it('when launched without confirmation, then Tropo calls, says the message, reports back and hangs up', async () => {
     const t = await play('/start', reminder(false));
     expect(t.outcome?.status).toBe('completed');
     expect(texts(t)).toEqual(
@@ -63,11 +63,24 @@ describe('appointment reminder', () => {
         'Tropo → calls +14075551212',
         '+14075551212 answers',
         'Tropo says: Your dentist appointment is tomorrow at 10',
-        'No "continue" handler with a next URL: Tropo hangs up',
+        'Tropo POSTs result #1 to /apps/appointment-reminder/on/heard',
+        'The app answers 200: hangup',
       ]),
     );
-    expect(t.documents).toBe(1);
-    expect(t.results).toBe(0);
+    expect(t.documents).toBe(2);
+    expect(t.results).toBe(1);
+  });
+
+  it('when the line is busy, then the incomplete handler hears of it and hangs up quietly', async () => {
+    const t = await play('/start', reminder(false), ['--call-outcome', 'busy']);
+    expect(t.outcome?.status).toBe('completed');
+    expect(texts(t)).toEqual(
+      expect.arrayContaining([
+        'Tropo POSTs result #1 to /apps/appointment-reminder/on/incomplete',
+        'The app answers 200: hangup',
+      ]),
+    );
+    expect(texts(t).some((line) => line.startsWith('Tropo says'))).toBe(false);
   });
 
   it('when the callee presses 1, then the confirm handler gets the choice and confirms', async () => {

@@ -93,8 +93,12 @@ describe('a campaign of 200 reminders over 2 instances', () => {
     expect(launches.every((l) => !('token' in l.parameters))).toBe(true);
   });
 
-  it('when launches are timed, then no one-second window holds more than the rate + 1', () => {
-    expect(busiestSecond(launches)).toBeLessThanOrEqual(RATE + 1);
+  it('when launches are timed on arrival, then no two-second window holds more than twice the rate + 1', () => {
+    // Timed where fake-tropo receives them, a stall of a loaded machine bunches a few launches
+    // into one second (seen: 54 at 50/s); over two seconds the pacing still shows, and a broken
+    // limiter (200 at once) fails at once. The one-second bound on what the dispatcher sends is
+    // held by test/integration/campaigns-dispatch.test.ts.
+    expect(busiestSecond(launches, 2000)).toBeLessThanOrEqual(2 * RATE + 1);
   });
 
   it("when the server's counts are compared, then they equal what fake-tropo saw", () => {

@@ -231,12 +231,12 @@ export function reminders(n: number, prefix = 'r'): Record<string, unknown>[] {
 }
 
 /** The largest number of launches in any one-second window starting at a launch. */
-export function busiestSecond(launches: readonly FakeTropoLaunch[]): number {
+export function busiestSecond(launches: readonly FakeTropoLaunch[], windowMs = 1000): number {
   const times = launches.map((l) => Date.parse(l.at)).sort((a, b) => a - b);
   let best = 0;
   let end = 0;
   for (let start = 0; start < times.length; start++) {
-    while (end < times.length && (times[end] ?? 0) < (times[start] ?? 0) + 1000) end++;
+    while (end < times.length && (times[end] ?? 0) < (times[start] ?? 0) + windowMs) end++;
     best = Math.max(best, end - start);
   }
   return best;

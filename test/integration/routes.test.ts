@@ -53,7 +53,7 @@ describe('Tropo routes', () => {
         .set('content-type', 'text/plain')
         .send(fixtureText('requests/reminder-session.json'));
       expect(res.status).toBe(200);
-      expect(res.body.tropo).toHaveLength(2);
+      expect(res.body.tropo).toHaveLength(4);
     });
 
     it('when the session names an unknown app, then 404 JSON', async () => {

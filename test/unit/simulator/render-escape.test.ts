@@ -85,7 +85,7 @@ describe('renderTranscript with hostile app text', () => {
     // The forged verdict stays inside its line: the only line that starts with a verdict is ours.
     const verdicts = withoutOurColours.split('\n').filter((l) => /^(OK|FAILED)/.test(l));
     expect(verdicts).toHaveLength(1);
-    expect(verdicts[0]).toMatch(/^FAILED \(the app failed\)/);
+    expect(verdicts[0]).toMatch(/^FAILED: the app failed: /);
   });
 });
 
