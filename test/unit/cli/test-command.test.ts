@@ -102,6 +102,18 @@ describe('tropo-app test', () => {
     expect(io.out().trimEnd().split('\n').pop()).toBe('0 passed, 1 failed');
   });
 
+  it('when a scenario expects an app outcome, then it fails saying the outcome is not observed yet', async () => {
+    const io = memoryIO();
+    const withOutcome = GOOD.replace(
+      '      ends: hangup\n',
+      '      ends: hangup\n      outcome: confirmed\n',
+    );
+    const code = await run([file('outcome.scenario.yaml', withOutcome)], io);
+    expect(code).toBe(1);
+    expect(io.out()).toMatch(/^FAIL presses one/m);
+    expect(io.out()).toContain('does not observe ctx.outcome yet');
+  });
+
   it('when the app throws, then the scenario fails naming the error id, and exit 1', async () => {
     file('t.scenario.yaml', 'name: throws\napp: throws\n');
     const io = memoryIO();
