@@ -21,6 +21,8 @@ export interface Template {
   /** The app's `index.ts`; `sdk` is the import path of `src/sdk` from the app's folder. */
   app: (name: string, sdk: string) => string;
   scenario: (name: string) => ScenarioPlan;
+  /** More scenarios, so that together they reach every handler the app declares. */
+  more?: (name: string) => ScenarioPlan[];
 }
 
 export const TEMPLATE_NAMES = ['voice-menu', 'reminder', 'sms'] as const;
@@ -81,6 +83,14 @@ export default defineApp({
       ends: 'hangup',
     },
   }),
+  more: (name) => [
+    {
+      name: `${name}: the caller says nothing`,
+      start: { call: { from: '+14155550100', to: '+14155550199' } },
+      inputs: ['timeout', 'timeout', 'timeout'],
+      expect: { says: ['We did not get a choice.'], handlers: ['incomplete'], ends: 'hangup' },
+    },
+  ],
 };
 
 const reminder: Template = {
@@ -147,6 +157,16 @@ export default defineApp({
       ends: 'hangup',
     },
   }),
+  more: (name) => [
+    {
+      name: `${name}: the callee says nothing`,
+      start: {
+        launch: { numberToDial: '+14075551212', msg: 'Your appointment is tomorrow at 10.' },
+      },
+      inputs: ['timeout', 'timeout'],
+      expect: { says: ['No answer received.'], handlers: ['unanswered'], ends: 'hangup' },
+    },
+  ],
 };
 
 const sms: Template = {
@@ -187,13 +207,9 @@ export function yamlQuote(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** The scenario file's text (`scenarios/NAME.scenario.yaml`), in the format `tropo-app test` reads. */
-export function renderScenario(app: string, plan: ScenarioPlan): string {
-  const lines = [
-    `# Plays ${app} the way its template was written; edit it as the app grows (tropo-app test).`,
-    `name: ${yamlQuote(plan.name)}`,
-    `app: ${app}`,
-  ];
+/** One scenario's keys, as YAML lines (no indent). */
+function scenarioLines(app: string, plan: ScenarioPlan): string[] {
+  const lines = [`name: ${yamlQuote(plan.name)}`, `app: ${app}`];
   const start = plan.start;
   if ('call' in start) {
     lines.push(`call: { from: ${yamlQuote(start.call.from)}, to: ${yamlQuote(start.call.to)} }`);
@@ -209,5 +225,19 @@ export function renderScenario(app: string, plan: ScenarioPlan): string {
   for (const said of plan.expect.says) lines.push(`    - ${yamlQuote(said)}`);
   lines.push(`  handlers: [${plan.expect.handlers.join(', ')}]`);
   lines.push(`  ends: ${plan.expect.ends}`);
-  return `${lines.join('\n')}\n`;
+  return lines;
+}
+
+/**
+ * The scenario file's text (`scenarios/NAME.scenario.yaml`), in the format `tropo-app test` reads:
+ * one scenario as a mapping, several under `scenarios:`.
+ */
+export function renderScenario(app: string, plan: ScenarioPlan, more: ScenarioPlan[] = []): string {
+  const header = `# Plays ${app} the way its template was written; edit it as the app grows (tropo-app test).`;
+  if (more.length === 0) return `${[header, ...scenarioLines(app, plan)].join('\n')}\n`;
+  const items = [plan, ...more].flatMap((p, i) => [
+    ...(i > 0 ? [''] : []),
+    ...scenarioLines(app, p).map((line, j) => `${j === 0 ? '  - ' : '    '}${line}`),
+  ]);
+  return `${[header, 'scenarios:', ...items].join('\n')}\n`;
 }

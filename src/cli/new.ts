@@ -100,7 +100,11 @@ export const newCommand: Command = (argv, io) => {
     fs.mkdirSync(scenariosDir, { recursive: true });
     // `wx`: fail rather than overwrite, should a file appear between the check and the write.
     fs.writeFileSync(appFile, template.app(name, sdkImport(appDir, root)), { flag: 'wx' });
-    fs.writeFileSync(scenarioFile, renderScenario(name, template.scenario(name)), { flag: 'wx' });
+    fs.writeFileSync(
+      scenarioFile,
+      renderScenario(name, template.scenario(name), template.more?.(name)),
+      { flag: 'wx' },
+    );
   } catch (err) {
     io.stderr(`tropo-app new: ${err instanceof Error ? err.message : String(err)}\n`);
     return Promise.resolve(1);
