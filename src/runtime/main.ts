@@ -174,7 +174,9 @@ function runPrimary(config: Config, workers: number): void {
   // must not kill the primary while its workers are still finishing their requests.
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  void primary.exited.then((code) => process.exit(code));
+  // Flushed first: the primary's last line ('every worker has exited') was lost now and then when
+  // process.exit ran before pino's write reached stdout.
+  void primary.exited.then((code) => logger.flush(() => process.exit(code)));
 }
 
 /**
