@@ -1,7 +1,7 @@
 /** `tropo-app graph APP`: draws an app's call flow as its scenarios observed it, as Mermaid text and a self-contained HTML page. */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { coverageOf, htmlOf, mermaidOf } from '../simulator/scenarios';
+import { parseCommandArgs, usageError } from './args';
 import { playScenarioFiles, type TestCommandDeps } from './test';
 import type { Command } from './types';
 
@@ -16,28 +16,11 @@ to FILE (default APP.flow.html).
 /** Builds the `graph` command; `graphCommand` below is the one the CLI runs. */
 export function createGraphCommand(deps: TestCommandDeps = {}): Command {
   return async (argv, io) => {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (error) {
-      io.stderr(
-        `tropo-app graph: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`,
-      );
-      return 2;
-    }
-    if (parsed.values.help) {
-      io.stdout(USAGE);
-      return 0;
-    }
+    const parsed = parseCommandArgs(argv, { out: { type: 'string' } }, io, 'graph', USAGE);
+    if (typeof parsed === 'number') return parsed;
     const [app, ...paths] = parsed.positionals;
     if (app === undefined) {
-      io.stderr(`tropo-app graph: name the app\n\n${USAGE}`);
-      return 2;
+      return usageError(io, 'graph', USAGE, 'name the app');
     }
     const played = await playScenarioFiles(
       'graph',

@@ -1,9 +1,9 @@
 /** `tropo-app new NAME`: writes a working app (`apps/NAME/index.ts`) and the scenario that plays it. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { APP_NAME_PATTERN } from '../server/app-name';
 import { renderScenario, TEMPLATE_NAMES, TEMPLATES, type TemplateName } from './new-templates';
+import { parseCommandArgs, usageError } from './args';
 import { projectRoot } from './project';
 import type { Command } from './types';
 
@@ -38,43 +38,30 @@ function sdkImport(fromDir: string, root: string): string {
 
 /** Writes the app and its scenario; refuses when either exists. */
 export const newCommand: Command = (argv, io) => {
-  const usageError = (message: string): Promise<number> => {
-    io.stderr(`tropo-app new: ${message}\n\n${USAGE}`);
-    return Promise.resolve(2);
-  };
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        template: { type: 'string', short: 't' },
-        'apps-dir': { type: 'string' },
-        'scenarios-dir': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    return usageError(err instanceof Error ? err.message : String(err));
-  }
+  const usage = (message: string) => Promise.resolve(usageError(io, 'new', USAGE, message));
+  const parsed = parseCommandArgs(
+    argv,
+    {
+      template: { type: 'string', short: 't' },
+      'apps-dir': { type: 'string' },
+      'scenarios-dir': { type: 'string' },
+    },
+    io,
+    'new',
+    USAGE,
+  );
+  if (typeof parsed === 'number') return Promise.resolve(parsed);
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(USAGE);
-    return Promise.resolve(0);
-  }
-  if (positionals.length !== 1) return usageError('give exactly one NAME');
+  if (positionals.length !== 1) return usage('give exactly one NAME');
   const name = positionals[0] ?? '';
   if (!APP_NAME_PATTERN.test(name)) {
-    return usageError(
+    return usage(
       `"${name}" is not an app name: use lower-case letters, digits and dashes (at most 63), starting with a letter or digit`,
     );
   }
   const templateName = values.template ?? 'voice-menu';
   if (!isTemplate(templateName)) {
-    return usageError(
-      `no template "${templateName}"; the templates are ${TEMPLATE_NAMES.join(', ')}`,
-    );
+    return usage(`no template "${templateName}"; the templates are ${TEMPLATE_NAMES.join(', ')}`);
   }
   const template = TEMPLATES[templateName];
 

@@ -1,5 +1,4 @@
 /** `tropo-app session create`: starts an outbound session through Tropo's Session API and prints its id, never the token (DESIGN §5). */
-import { parseArgs } from 'node:util';
 import {
   createSessionApiClient,
   DEFAULT_TROPO_API_URL,
@@ -10,6 +9,7 @@ import {
   type FetchLike,
   type SessionApiEvent,
 } from '../session-api';
+import { parseCommandArgs, usageError } from './args';
 import type { Command, CommandIO } from './types';
 
 const USAGE = `usage: tropo-app session create [--token TOKEN] [--api URL] [--dry-run] [--legacy-get] [name=value…]
@@ -55,43 +55,32 @@ export function createSessionCommand(deps: SessionCommandDeps = {}): Command {
 export const session: Command = createSessionCommand();
 
 async function create(argv: string[], io: CommandIO, deps: SessionCommandDeps): Promise<number> {
-  const usageError = (message: string): number => {
-    io.stderr(`tropo-app session create: ${message}\n\n${USAGE}`);
-    return 2;
-  };
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        token: { type: 'string' },
-        api: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        'legacy-get': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    return usageError(err instanceof Error ? err.message : String(err));
-  }
+  const usage = (message: string) => usageError(io, 'session create', USAGE, message);
+  const parsed = parseCommandArgs(
+    argv,
+    {
+      token: { type: 'string' },
+      api: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'legacy-get': { type: 'boolean' },
+    },
+    io,
+    'session create',
+    USAGE,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
   const token = values.token ?? io.env.TROPO_TOKEN;
-  if (!token) return usageError('no token: pass --token or set TROPO_TOKEN');
+  if (!token) return usage('no token: pass --token or set TROPO_TOKEN');
 
   const parameters: Record<string, string> = {};
   for (const [index, argument] of positionals.entries()) {
     // Positionals are never echoed: a token typed without `--token` would otherwise be printed.
     const equals = argument.indexOf('=');
-    if (equals <= 0) return usageError(`parameter #${index + 1} is not of the form name=value`);
+    if (equals <= 0) return usage(`parameter #${index + 1} is not of the form name=value`);
     const name = argument.slice(0, equals);
     if (name === 'token') {
-      return usageError('give the token with --token or TROPO_TOKEN, not as a parameter');
+      return usage('give the token with --token or TROPO_TOKEN, not as a parameter');
     }
     parameters[name] = argument.slice(equals + 1);
   }
@@ -107,7 +96,7 @@ async function create(argv: string[], io: CommandIO, deps: SessionCommandDeps): 
       ...(deps.sleep ? { sleep: deps.sleep } : {}),
     });
   } catch (err) {
-    return usageError(err instanceof Error ? err.message : String(err));
+    return usage(err instanceof Error ? err.message : String(err));
   }
 
   try {
@@ -115,7 +104,7 @@ async function create(argv: string[], io: CommandIO, deps: SessionCommandDeps): 
     io.stdout(`${created.id}\n`);
     return 0;
   } catch (err) {
-    if (isSessionApiInvalidRequestError(err)) return usageError(err.message);
+    if (isSessionApiInvalidRequestError(err)) return usage(err.message);
     if (isSessionApiRejectedError(err)) {
       io.stderr(`tropo-app session create: Tropo refused: ${err.reason}\n`);
       return 1;

@@ -1,6 +1,5 @@
 /** `tropo-app test`: runs scenario files (`*.scenario.yaml`) against apps and says which pass, for CI. */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import {
   appStartUrl,
   startLocalServer,
@@ -23,6 +22,7 @@ import {
   type LoadedScenario,
   type ScenarioResult,
 } from '../simulator/scenarios';
+import { parseCommandArgs, usageError } from './args';
 import type { Command, CommandIO } from './types';
 
 const USAGE = `usage: tropo-app test [PATH…] [options]
@@ -119,37 +119,28 @@ export async function playScenarioFiles(
 /** Builds the `test` command; `testCommand` below is the one the CLI runs. */
 export function createTestCommand(deps: TestCommandDeps = {}): Command {
   return async (argv, io) => {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        options: {
-          junit: { type: 'string' },
-          update: { type: 'boolean' },
-          coverage: { type: 'boolean' },
-          'timeout-ms': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (error) {
-      io.stderr(
-        `tropo-app test: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`,
-      );
-      return 2;
-    }
+    const parsed = parseCommandArgs(
+      argv,
+      {
+        junit: { type: 'string' },
+        update: { type: 'boolean' },
+        coverage: { type: 'boolean' },
+        'timeout-ms': { type: 'string' },
+      },
+      io,
+      'test',
+      USAGE,
+    );
+    if (typeof parsed === 'number') return parsed;
     const v = parsed.values;
-    if (v.help) {
-      io.stdout(USAGE);
-      return 0;
-    }
     const timeout = v['timeout-ms'];
     if (timeout !== undefined && (!/^\d+$/.test(timeout) || Number(timeout) < 1)) {
-      io.stderr(
-        `tropo-app test: --timeout-ms must be a whole number from 1, got "${timeout}"\n\n${USAGE}`,
+      return usageError(
+        io,
+        'test',
+        USAGE,
+        `--timeout-ms must be a whole number from 1, got "${timeout}"`,
       );
-      return 2;
     }
     const played = await playScenarioFiles(
       'test',
