@@ -37,6 +37,14 @@ function refState(stateFor: (id: string) => SessionState, sessionId: string): Se
 const KEY = 'ref';
 /** How long `ctx.outcome` waits for Redis before letting the app go on. */
 const REPORT_WAIT_MS = 1000;
+/**
+ * How long a report that failed keeps being tried again in the background. Redis restarting (or
+ * the connection coming back) takes seconds; the dispatcher accepts a late report, even after it
+ * marked the attempt `unknown`, so retrying turns an outage into a delay instead of a lost outcome.
+ */
+export const REPORT_RETRY_FOR_MS = 60_000;
+/** Pauses between tries: quick at first, then every 2 s while Redis stays away. */
+const RETRY_PAUSES_MS = [100, 250, 500, 1000, 2000];
 
 function later(ms: number): Promise<true> {
   return new Promise((resolve) => setTimeout(() => resolve(true), ms).unref());
@@ -50,6 +58,26 @@ function signedParameters(parameters: Readonly<Record<string, string>>): Record<
     if (value !== undefined) kept[name] = value;
   }
   return kept;
+}
+
+/**
+ * Runs `attempt` until it settles without error, pausing between tries, for at most
+ * REPORT_RETRY_FOR_MS; the first failure is logged as a warning, giving up as an error (by the caller).
+ */
+async function retried<T>(
+  attempt: () => Promise<T>,
+  onFirstFailure: (err: unknown) => void,
+): Promise<T> {
+  const started = Date.now();
+  for (let tries = 0; ; tries += 1) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (Date.now() - started >= REPORT_RETRY_FOR_MS) throw err;
+      if (tries === 0) onFirstFailure(err);
+      await later(RETRY_PAUSES_MS[Math.min(tries, RETRY_PAUSES_MS.length - 1)] ?? 2000);
+    }
+  }
 }
 
 /** Builds `ctx.outcome` for one turn; a no-op when there is no reporter or no verified reference. */
@@ -68,10 +96,11 @@ export function outcomeReporter(
   let looked = false;
   const find = async (): Promise<OutcomeRef | undefined> => {
     if (looked || !reporter) return known;
-    looked = true;
     // Verified again: the state entry is only as trustworthy as its signature.
     const stored = await refState(stateFor, sessionId).get<Record<string, string>>(KEY);
     known = stored ? reporter.verify(stored) : undefined;
+    // Only once read: a read that failed (Redis away) is tried again.
+    looked = true;
     return known;
   };
   return {
@@ -89,26 +118,25 @@ export function outcomeReporter(
     },
     async outcome(outcome) {
       if (!reporter) return;
-      try {
-        const ref = await find();
-        if (!ref) return;
-        const { campaign, reminder, attempt } = ref;
-        const reporting = reporter.report(ref, outcome).then((recorded) => {
+      const reporting = retried(
+        async () => {
+          const ref = await find();
+          if (!ref) return;
+          const recorded = await reporter.report(ref, outcome);
+          const { campaign, reminder, attempt } = ref;
           logOf().info({ campaign, reminder, attempt, outcome, recorded }, 'campaign outcome');
-        });
-        // A caller is on the line: while Redis is slow the app goes on, and the report finishes
-        // (or its failure is logged) in the background.
-        const slow = await Promise.race([reporting.then(() => false), later(REPORT_WAIT_MS)]);
-        if (slow) {
-          reporting.catch((err: unknown) =>
-            logOf().error({ err, outcome }, 'could not record the campaign outcome'),
-          );
-          return;
-        }
-        await reporting;
-      } catch (err) {
-        logOf().error({ err, outcome }, 'could not record the campaign outcome');
-      }
+        },
+        (err) =>
+          logOf().warn(
+            { err, outcome, retryForMs: REPORT_RETRY_FOR_MS },
+            'could not record the campaign outcome yet: trying again in the background',
+          ),
+      ).catch((err: unknown) =>
+        logOf().error({ err, outcome }, 'could not record the campaign outcome: gave up'),
+      );
+      // A caller is on the line: while Redis is slow or away the app goes on, and the report
+      // finishes (or its failure is logged) in the background.
+      await Promise.race([reporting, later(REPORT_WAIT_MS)]);
     },
   };
 }

@@ -1,6 +1,10 @@
 import pino from 'pino';
 import type { JsonValue, SessionState } from '../../../src/sdk/define-app';
-import { outcomeReporter, type OutcomeReporter } from '../../../src/server/outcomes';
+import {
+  outcomeReporter,
+  REPORT_RETRY_FOR_MS,
+  type OutcomeReporter,
+} from '../../../src/server/outcomes';
 
 /** A session state over a Map (the interface apps get; the state store has its own tests). */
 function mapState(): (id: string) => SessionState {
@@ -70,13 +74,78 @@ describe('ctx.outcome on the request path', () => {
     }
   });
 
-  it('when recording fails, then ctx.outcome still resolves (the failure is logged)', async () => {
-    const lines: string[] = [];
-    const capture = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
-    const r = reporter(() => Promise.reject(new Error('redis down')));
-    const turn = outcomeReporter(r, mapState(), 's5', () => capture);
-    await turn.start(SIGNED);
-    await expect(turn.outcome('sent')).resolves.toBeUndefined();
-    expect(lines.join('')).toContain('could not record the campaign outcome');
+  describe('when recording fails (Redis restarting)', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    function captured() {
+      const lines: Array<{ level: number; msg: string; recorded?: boolean }> = [];
+      const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+      return { lines, logOf: () => log };
+    }
+
+    it('then ctx.outcome resolves within a second and the report is tried again until it lands', async () => {
+      const { lines, logOf: capture } = captured();
+      const tries: string[] = [];
+      const r = reporter((_ref, outcome) => {
+        tries.push(outcome);
+        return tries.length < 4 ? Promise.reject(new Error('redis down')) : Promise.resolve(true);
+      });
+      const turn = outcomeReporter(r, mapState(), 's5', capture);
+      await turn.start(SIGNED);
+      let done = false;
+      const pending = turn.outcome('sent').then(() => (done = true));
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(done).toBe(true);
+      await pending;
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(tries).toEqual(['sent', 'sent', 'sent', 'sent']);
+      expect(lines.map((l) => l.msg)).toEqual([
+        'could not record the campaign outcome yet: trying again in the background',
+        'campaign outcome',
+      ]);
+      expect(lines[1]?.recorded).toBe(true);
+    });
+
+    it('then a kept reference that could not be read is read again', async () => {
+      const { lines, logOf: capture } = captured();
+      const reports: string[] = [];
+      const r = reporter((_ref, outcome) => (reports.push(outcome), Promise.resolve(true)));
+      const stateFor = mapState();
+      await outcomeReporter(r, stateFor, 's6', capture).start(SIGNED);
+      let reads = 0;
+      const flaky = (id: string): SessionState => {
+        const state = stateFor(id);
+        return {
+          ...state,
+          get: (key) => (++reads === 1 ? Promise.reject(new Error('redis down')) : state.get(key)),
+        };
+      };
+      const pending = outcomeReporter(r, flaky, 's6', capture).outcome('confirmed');
+      await jest.advanceTimersByTimeAsync(1000);
+      await pending;
+      expect(reads).toBe(2);
+      expect(reports).toEqual(['confirmed']);
+      expect(lines.at(-1)?.msg).toBe('campaign outcome');
+    });
+
+    it('then after REPORT_RETRY_FOR_MS it gives up and says so as an error', async () => {
+      const { lines, logOf: capture } = captured();
+      let tries = 0;
+      const r = reporter(() => (tries++, Promise.reject(new Error('redis down'))));
+      const turn = outcomeReporter(r, mapState(), 's7', capture);
+      await turn.start(SIGNED);
+      const pending = turn.outcome('busy');
+      await jest.advanceTimersByTimeAsync(REPORT_RETRY_FOR_MS + 5000);
+      await expect(pending).resolves.toBeUndefined();
+      const after = tries;
+      await jest.advanceTimersByTimeAsync(REPORT_RETRY_FOR_MS);
+      expect(tries).toBe(after);
+      expect(tries).toBeGreaterThan(5);
+      expect(lines.map((l) => [l.level, l.msg])).toEqual([
+        [40, 'could not record the campaign outcome yet: trying again in the background'],
+        [50, 'could not record the campaign outcome: gave up'],
+      ]);
+    });
   });
 });
