@@ -58,7 +58,15 @@ export interface DispatcherDeps {
   now?: () => number;
   /** The longest a launch call may take (the outcome deadline allows for it); default 30 s. */
   launchMarginMs?: number;
+  /**
+   * Whether this instance can answer the sessions it launches (its state store is up). While it
+   * cannot, due launches wait: a call placed now would hear the fallback apology and end `unknown`.
+   */
+  canServe?: () => boolean;
 }
+
+/** How long a launch held back (the instance cannot serve sessions) waits before it looks again. */
+const HOLD_MS = 500;
 
 /** The job id of an attempt: BullMQ refuses `:`, and the fixed-length campaign id keeps it unique. */
 export function launchJobId(c: string, r: string, a: number): string {
@@ -92,6 +100,8 @@ export class Dispatcher {
   private workers: Worker<AttemptJob>[] = [];
   private readonly apps = new Map<string, string>();
   private readonly now: () => number;
+  /** Set while launches are held back, so the hold is logged once, not once per job. */
+  private holding = false;
 
   constructor(private readonly deps: DispatcherDeps) {
     const opts = { connection: deps.connection, prefix: QUEUE_PREFIX };
@@ -233,8 +243,11 @@ export class Dispatcher {
     }
     // The slot first, the claim after it: a claim held while waiting for a slot (up to a second
     // with `rate` jobs active) would turn into `unknown` if this instance died meanwhile, though
-    // nobody had been called.
+    // nobody had been called. Serving is looked at again after the slot: waiting for it may have
+    // spanned a Redis restart that the state store has not recovered from yet.
+    if (!this.canServe()) return this.hold(job, token);
     await this.launchSlot();
+    if (!this.canServe()) return this.hold(job, token);
     const claim = await store.claim(c, r, a, this.now());
     if (claim.kind === 'unknown') {
       log.warn(
@@ -308,6 +321,29 @@ export class Dispatcher {
         patch: { l: created.id },
       });
     }
+  }
+
+  /** Whether this instance can serve sessions; logs when launches resume after a hold. */
+  private canServe(): boolean {
+    if (this.deps.canServe?.() === false) return false;
+    if (this.holding) {
+      this.holding = false;
+      this.deps.log.info({ code: 'CAMPAIGN_LAUNCHES_RESUMED' }, 'campaign launches resumed');
+    }
+    return true;
+  }
+
+  /** Puts a due launch back for HOLD_MS: not an attempt, its reminder unchanged, no retry counted. */
+  private async hold(job: Job<AttemptJob>, token: string | undefined): Promise<never> {
+    if (!this.holding) {
+      this.holding = true;
+      this.deps.log.warn(
+        { code: 'CAMPAIGN_LAUNCHES_HELD' },
+        'campaign launches held: this instance cannot serve sessions (state store down)',
+      );
+    }
+    await job.moveToDelayed(this.now() + HOLD_MS, token);
+    throw new DelayedError();
   }
 
   /**

@@ -26,6 +26,8 @@ export interface CampaignsOptions {
   now?: () => number;
   /** The longest a launch call may take (default 30 s; tests shorten it). */
   launchMarginMs?: number;
+  /** Whether this instance can serve the sessions it launches; launches wait while it cannot. */
+  canServe?: () => boolean;
 }
 
 /** Running campaigns: the service behind the routes, outcome reporting for the pipeline, and close. */
@@ -79,6 +81,7 @@ export async function openCampaigns(options: CampaignsOptions): Promise<Campaign
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.launchMarginMs === undefined ? {} : { launchMarginMs: options.launchMarginMs }),
+    ...(options.canServe ? { canServe: options.canServe } : {}),
   });
   const service = new CampaignService(
     store,

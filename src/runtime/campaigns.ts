@@ -11,7 +11,11 @@ export async function startCampaigns(
   config: Config,
   logger: Logger,
   registry: AppRegistry,
-  observer?: DispatchObserver,
+  options: {
+    observer?: DispatchObserver;
+    /** Whether this instance can serve sessions now (its state store is up). */
+    canServe?: () => boolean;
+  } = {},
 ): Promise<Campaigns | undefined> {
   if (!config.redisUrl) return undefined;
   const log = logger.child({ component: 'campaigns' });
@@ -42,6 +46,7 @@ export async function startCampaigns(
       return client.createSession({ token, parameters });
     },
     log,
-    ...(observer ? { observer } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.canServe ? { canServe: options.canServe } : {}),
   });
 }

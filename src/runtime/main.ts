@@ -80,7 +80,12 @@ export async function startServer(
   });
   let shuttingDown = false;
   // With REDIS_URL every instance dispatches campaigns: no separate worker command is needed.
-  const campaigns = await startCampaigns(config, logger, registry, campaignMetrics?.observer);
+  const campaigns = await startCampaigns(config, logger, registry, {
+    ...(campaignMetrics ? { observer: campaignMetrics.observer } : {}),
+    // A launch this instance cannot answer (its state store is down, or Redis just came back and
+    // the store has not reconnected yet) waits instead of becoming an apology and an `unknown`.
+    canServe: () => state.health().ready,
+  });
   if (campaigns) campaignMetrics?.attach(campaigns);
   const app = createApp(config, {
     logger,

@@ -39,6 +39,7 @@ export async function openTestCampaigns(options: {
   now?: () => number;
   launchMarginMs?: number;
   observer?: DispatchObserver;
+  canServe?: () => boolean;
 }): Promise<{
   campaigns: Campaigns;
   settings: CampaignSettings;
@@ -61,6 +62,7 @@ export async function openTestCampaigns(options: {
     ...(options.now ? { now: options.now } : {}),
     ...(options.launchMarginMs === undefined ? {} : { launchMarginMs: options.launchMarginMs }),
     ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.canServe ? { canServe: options.canServe } : {}),
   });
   return {
     campaigns,

@@ -70,6 +70,7 @@ describe('the campaign dispatcher (real Redis, BullMQ, a stub Session API)', () 
       db?: number;
       launchMarginMs?: number;
       observer?: DispatchObserver;
+      canServe?: () => boolean;
     } = {},
   ) {
     const url = redisDb(redis.url, options.db ?? db);
@@ -88,6 +89,7 @@ describe('the campaign dispatcher (real Redis, BullMQ, a stub Session API)', () 
       },
       ...(options.launchMarginMs === undefined ? {} : { launchMarginMs: options.launchMarginMs }),
       ...(options.observer ? { observer: options.observer } : {}),
+      ...(options.canServe ? { canServe: options.canServe } : {}),
     });
     opened.push(opening.campaigns);
     return { ...opening, url };
@@ -273,6 +275,30 @@ describe('the campaign dispatcher (real Redis, BullMQ, a stub Session API)', () 
     const end = DateTime.fromMillis(r.n as number, { zone });
     expect(end.hour * 60 + end.minute).toBe(endMinute);
     expect(launchesOf('w-1')).toHaveLength(0);
+  });
+
+  it('when the instance cannot serve sessions (state store down), then due launches wait, unclaimed, and go once it can', async () => {
+    let up = false;
+    const { campaigns, logs } = await open({ launchRate: 50 }, { canServe: () => up });
+    const id = await create(campaigns, [{ id: 'h-1' }, { id: 'h-2' }]);
+    await waitFor(() => logs().some((l) => l.code === 'CAMPAIGN_LAUNCHES_HELD'), 'launches held');
+    // Held for a while: the jobs came due, were taken and put back, and nobody was called.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(launchesOf('h-1')).toHaveLength(0);
+    for (const r of ['h-1', 'h-2']) {
+      expect((await record(campaigns, id, r))?.s).toBe('scheduled');
+      const job = await campaigns.dispatcher.launches.getJob(launchJobId(id, r, 1));
+      expect(job?.attemptsMade ?? 0).toBe(0);
+    }
+    up = true;
+    await settled(campaigns, id, 'h-1', 'launched');
+    await settled(campaigns, id, 'h-2', 'launched');
+    expect(launchesOf('h-1').map((l) => l.p.attempt)).toEqual(['1']);
+    expect(launchesOf('h-2').map((l) => l.p.attempt)).toEqual(['1']);
+    const codes = logs().flatMap((l) =>
+      typeof l.code === 'string' && l.code.startsWith('CAMPAIGN_LAUNCHES') ? [l.code] : [],
+    );
+    expect(codes).toEqual(['CAMPAIGN_LAUNCHES_HELD', 'CAMPAIGN_LAUNCHES_RESUMED']);
   });
 
   it('when Tropo refuses, then the attempt is failed and retried; when it never answers, then unknown and never retried', async () => {
