@@ -194,12 +194,24 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         params,
         campaign,
       });
-      return run(app, app.definition.start, ctx, kind, validationChannel(session, app), {
-        phase: 'start',
-        sessionId: session.id,
-        state: tracked,
-        keyed: sessionKey !== undefined,
-      });
+      const answer = await run(
+        app,
+        app.definition.start,
+        ctx,
+        kind,
+        validationChannel(session, app),
+        {
+          phase: 'start',
+          sessionId: session.id,
+          state: tracked,
+          keyed: sessionKey !== undefined,
+        },
+      );
+      // A campaign call that met a state outage heard only the apology: the attempt failed, and
+      // the campaign tries again (failed is retryable) instead of waiting it out as `unknown`.
+      // Not awaited: the report waits for Redis, the caller should not.
+      if (campaign && answer.code === 'STATE_UNAVAILABLE') void outcomes.outcome('failed');
+      return answer;
     },
 
     async continue(body, appName, handlerName, sig) {

@@ -170,4 +170,26 @@ describe('campaign outcomes from the apps (ctx.outcome through the pipeline, rea
     expect(await status(campaign, 's-1')).toBe('sent');
     expect(t.rawLogs()).not.toContain(TOKEN);
   });
+
+  it('when the server cannot reach its state store when a campaign call starts, then the attempt is failed and tried again, not left unknown', async () => {
+    const { campaign, parameters } = await launch('appointment-reminder', 'o-6', reminderParams);
+    // A state store on a port nothing listens on: Redis down, as this server sees it.
+    const down = buildTestApp({ REDIS_URL: 'redis://127.0.0.1:9' }, { campaigns });
+    try {
+      const start = await request(down.app).post('/start').send(session('sid-o-6', parameters));
+      expect(start.status).toBe(200);
+      expect(start.headers['x-error-id']).toEqual(expect.any(String));
+      await waitFor(
+        async () => (await campaigns.store.reminder(campaign, 'o-6'))?.o === 'failed',
+        'o-6 failed',
+      );
+      expect(await campaigns.store.reminder(campaign, 'o-6')).toMatchObject({
+        s: 'scheduled',
+        o: 'failed',
+        a: 1,
+      });
+    } finally {
+      await down.close();
+    }
+  });
 });
