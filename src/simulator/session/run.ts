@@ -11,8 +11,10 @@ import {
   type OutcomeStatus,
   type Transcript,
   type TranscriptOutcome,
+  type TranscriptReport,
   SUPPRESSED,
   TranscriptRecorder,
+  roundSeconds,
 } from '../transcript';
 import {
   type CallState,
@@ -58,6 +60,9 @@ export class SessionRun implements VerbContext {
   readonly timeoutMs: number;
   readonly keepRaw: boolean;
   private readonly appLogs: (() => readonly AppLogLine[]) | undefined;
+  private readonly appOutcomes: EngineOptions['appOutcomes'];
+  /** What the app reported to the campaign that launched it; undefined unless launched like one. */
+  private readonly reported: TranscriptReport[] | undefined;
   readonly limits: SessionLimits;
   readonly random: RandomBytes;
   readonly monotonic: () => number;
@@ -112,6 +117,8 @@ export class SessionRun implements VerbContext {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.keepRaw = options.keepRaw === true;
     this.appLogs = options.appLogs;
+    this.appOutcomes = options.appOutcomes;
+    this.reported = options.appOutcomes ? [] : undefined;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     // A prebuilt session may carry an odd timestamp; results still need a finite start.
     const stamped = Date.parse(session.timestamp);
@@ -180,6 +187,7 @@ export class SessionRun implements VerbContext {
       documents: this.documents,
       results: this.results.count,
       outcome: this.outcome,
+      ...(this.reported ? { reported: [...this.reported] } : {}),
       lines: [...this.recorder.lines],
       exchanges: [...this.recorder.exchanges],
     };
@@ -227,10 +235,24 @@ export class SessionRun implements VerbContext {
   }
 
   /**
-   * Copies the app server's new log lines into the transcript, about `exchange`; returns the
-   * error ids (or messages) of those logged at error and above, which fail the session.
+   * Copies what the app server did during `exchange` into the transcript: the outcomes the app
+   * reported, then its new log lines; returns the error ids (or messages) of those logged at
+   * error and above, which fail the session.
    */
   takeAppLogs(exchange: number): string[] {
+    for (const { outcome, recorded } of this.appOutcomes?.() ?? []) {
+      // A campaign keeps an attempt's first outcome: a later report changes nothing, a likely bug.
+      const text = recorded
+        ? `The app reports outcome: ${outcome}`
+        : `Warning: the app reports outcome: ${outcome} too, which a campaign ignores (it keeps the first)`;
+      this.reported?.push({
+        at: roundSeconds(this.t),
+        outcome,
+        recorded,
+        line: this.recorder.lines.length,
+      });
+      this.line('app', text, recorded ? 'info' : 'warning', exchange);
+    }
     const errors: string[] = [];
     for (const entry of this.appLogs?.() ?? []) {
       const id = entry.errorId === undefined ? '' : ` [error id ${entry.errorId}]`;
