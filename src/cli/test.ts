@@ -108,6 +108,7 @@ export async function playScenarioFiles(
     const results = await runAll(scenarios, {
       appUrl: (name) => (running ? appStartUrl(running.origin, running.registry, name) : undefined),
       appLogs: running?.drainLogs,
+      campaignLaunch: running?.campaignLaunch,
       timeoutMs: timeout === undefined ? undefined : Number(timeout),
     });
     return { results, bad: loaded.bad, declared };
