@@ -80,6 +80,11 @@ module.exports = tseslint.config(
         message:
           'src/server never imports src/runtime or src/cli: the request path is a value the process wraps (createApp), never the other way round.',
       },
+      {
+        regex: '^(\\.\\./)+simulator(/|$)',
+        message:
+          'src/server never imports src/simulator: the simulator drives the server (and gives it an OutcomeReporter), never the other way round.',
+      },
     ],
   ),
   restrictImports(

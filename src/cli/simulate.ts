@@ -33,6 +33,9 @@ The session (default: an inbound voice call):
   --from ADDRESS         who calls or texts (default +14155550100)
   --to ADDRESS           the number called or texted (default +14155550199)
   --token TOKEN          the launch's token (default: a made-up one; it is never printed)
+  --campaign             with --app and --param: the launch carries a campaign reference, as a
+                         campaign's dispatcher adds, so each ctx.outcome the app reports shows
+                         ("The app reports outcome: confirmed") and is in --json's "reported"
 
 What the people on the line do:
   --input X              the answer to the next ask, in order (repeat the flag): digits are key
@@ -117,6 +120,7 @@ interface Parsed {
   timeoutMs: number;
   maxDocuments: number;
   allowHosts: string[];
+  campaign: boolean;
 }
 
 function parse(argv: string[], io: CommandIO): Parsed | 'help' {
@@ -139,6 +143,7 @@ function parse(argv: string[], io: CommandIO): Parsed | 'help' {
         from: { type: 'string' },
         to: { type: 'string' },
         token: { type: 'string' },
+        campaign: { type: 'boolean' },
         signal: { type: 'string', multiple: true },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
@@ -166,6 +171,13 @@ function parse(argv: string[], io: CommandIO): Parsed | 'help' {
   if (params.length > 0 && v.text !== undefined) {
     throw new UsageError(
       '--param (a Session API launch) and --text (an inbound text) exclude each other',
+    );
+  }
+  if (v.campaign === true && (v.app === undefined || params.length === 0)) {
+    throw new UsageError(
+      v.app === undefined
+        ? '--campaign needs --app: only the in-process server verifies the launch reference'
+        : '--campaign needs a launch: give its Session API parameters with --param',
     );
   }
   let spec: SessionSpec;
@@ -196,6 +208,7 @@ function parse(argv: string[], io: CommandIO): Parsed | 'help' {
     timeoutMs: positiveInteger('--timeout-ms', v['timeout-ms'], 10_000),
     maxDocuments: positiveInteger('--max-documents', v['max-documents'], 50),
     allowHosts: v['allow-host'] ?? [],
+    campaign: v.campaign === true,
   };
 }
 
@@ -240,11 +253,16 @@ export function createSimulateCommand(deps: SimulateCommandDeps = {}): Command {
       return usageError(`--url must be an http(s) URL, got "${startUrl}"`);
     }
 
+    const campaign = options.campaign ? server?.campaignLaunch() : undefined;
+    const spec: SessionSpec =
+      campaign && options.spec.kind === 'token'
+        ? { ...options.spec, parameters: { ...options.spec.parameters, ...campaign.parameters } }
+        : options.spec;
     let transcript: Transcript;
     try {
       transcript = await simulate({
         startUrl,
-        session: options.spec,
+        session: spec,
         script: options.script,
         signals: options.signals,
         timeoutMs: options.timeoutMs,
@@ -252,6 +270,8 @@ export function createSimulateCommand(deps: SimulateCommandDeps = {}): Command {
         allowHosts: options.allowHosts,
         post: deps.post,
         appLogs: server?.drainLogs,
+        appOutcomes: campaign?.take,
+        secrets: campaign ? [campaign.secret] : undefined,
         keepRaw: options.raw,
       });
     } catch (error) {

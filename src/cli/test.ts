@@ -38,7 +38,10 @@ plays one session against an app and checks what its "expect" says must happen.
   --timeout-ms N   how long to wait for each answer of the app (default 10000)
 
 Apps named with "app:" run in this process (configured by the environment), their log lines at
-warn and above shown in the transcript. Prints PASS or FAIL per scenario, then "N passed, M failed".
+warn and above shown in the transcript; a "launch:" with "campaign: true" carries a campaign
+reference that server verifies, so "expect: {outcome: …}" checks what the app reported.
+
+Prints PASS or FAIL per scenario, then "N passed, M failed".
 
 Exit status: 0 every scenario passed; 1 one failed or a file is bad; 2 usage error.
 `;
@@ -108,6 +111,7 @@ export async function playScenarioFiles(
     const results = await runAll(scenarios, {
       appUrl: (name) => (running ? appStartUrl(running.origin, running.registry, name) : undefined),
       appLogs: running?.drainLogs,
+      campaignLaunch: running?.campaignLaunch,
       timeoutMs: timeout === undefined ? undefined : Number(timeout),
     });
     return { results, bad: loaded.bad, declared };

@@ -12,6 +12,7 @@ import { webhookGuard } from '../server/http/webhook-guard';
 import type { Logger } from 'pino';
 import { createMetrics, type Metrics } from '../server/metrics';
 import { createPipeline } from '../server/pipeline';
+import type { OutcomeReporter } from '../server/outcomes';
 import type { AppRegistry } from '../server/registry';
 import { createSessionApiClient, type SessionApiClient } from '../session-api';
 import type { StateStore } from '../state';
@@ -38,6 +39,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Scheduled reminders (only with REDIS_URL); without them the campaign routes answer 503. */
   campaigns?: Campaigns;
+  /** Without campaigns: who verifies launch references and records `ctx.outcome` (the simulator's). */
+  outcomes?: OutcomeReporter;
 }
 
 /**
@@ -75,6 +78,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
   // webhooks are open, anyone may post any result to any session, and a claim would cost every
   // start a store round trip while protecting nothing.
   const keyed = signer !== undefined;
+  const outcomes = deps.campaigns ?? deps.outcomes;
   const pipeline = createPipeline({
     config,
     registry,
@@ -83,7 +87,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
     nextUrl: continuationUrls(config, signer),
     ...(signer ? { continuations: { keys: sessionKeys(state), verify: signer.verify } } : {}),
     observer: metrics.pipeline,
-    ...(deps.campaigns ? { outcomes: deps.campaigns } : {}),
+    ...(outcomes ? { outcomes } : {}),
   });
 
   const readiness = () => {

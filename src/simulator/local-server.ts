@@ -1,7 +1,8 @@
 /**
  * The product server run in process for the simulator (`simulate --app`, end-to-end tests, the
  * benchmark hook): `createApp` with the environment's config, the shipped apps, a memory state
- * store, listening on 127.0.0.1 port 0.
+ * store and simulated campaigns (launches it signs can report `ctx.outcome`), listening on
+ * 127.0.0.1 port 0.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { loadConfig, type Config } from '../runtime/config';
 import { createLogger, type Logger } from '../runtime/logger';
 import { loadApps, type AppRegistry } from '../server/registry';
 import { createStateStore } from '../state';
+import { simulatedCampaigns, type SimulatedLaunch } from './campaign-launch';
 import type { AppLogLine } from './session/options';
 
 /** A server listening on loopback. */
@@ -20,6 +22,8 @@ export interface LocalServer {
   registry: AppRegistry;
   /** The server's log lines at warn and above since the last call (empty unless `captureLogs`). */
   drainLogs: () => AppLogLine[];
+  /** A launch reference this server verifies, like a campaign's; its outcomes are kept for it. */
+  campaignLaunch: () => SimulatedLaunch;
   /** Stops listening, cuts open connections and closes the state store. */
   close: () => Promise<void>;
 }
@@ -56,7 +60,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     maxBytes: config.stateMaxBytes,
     maxBytesPerSession: config.stateMaxBytesPerSession,
   });
-  const server: Server = createServer(createApp(config, { logger, registry, state }));
+  const campaigns = simulatedCampaigns();
+  const server: Server = createServer(
+    createApp(config, { logger, registry, state, outcomes: campaigns.reporter }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -68,6 +75,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     config,
     registry,
     drainLogs: () => captured.splice(0, captured.length),
+    campaignLaunch: campaigns.launch,
     close: () => {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

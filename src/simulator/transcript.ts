@@ -71,6 +71,17 @@ export interface TranscriptOutcome {
   cause?: string;
 }
 
+/** One `ctx.outcome` the app reported to the (simulated) campaign that launched the session. */
+export interface TranscriptReport {
+  /** Seconds since the session started. */
+  at: number;
+  outcome: string;
+  /** False for a report after the first: a campaign keeps only an attempt's first outcome. */
+  recorded: boolean;
+  /** The transcript line that shows it, by index in `lines`. */
+  line: number;
+}
+
 /** The whole record of one simulated session. */
 export interface Transcript {
   sessionId: string;
@@ -86,6 +97,8 @@ export interface Transcript {
   results: number;
   /** Null while the session is still running. */
   outcome: TranscriptOutcome | null;
+  /** Only for a session launched like a campaign's: what the app reported, in order ([] if nothing). */
+  reported?: TranscriptReport[];
   lines: TranscriptLine[];
   exchanges: TranscriptExchange[];
 }

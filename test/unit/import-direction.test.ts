@@ -53,6 +53,8 @@ describe('import direction', () => {
       '../../cli/index',
       /src\/server never imports src\/runtime or src\/cli/,
     ],
+    ['src/server/x.ts', '../simulator/campaign-launch', /src\/server never imports src\/simulator/],
+    ['src/server/http/x.ts', '../../simulator', /src\/server never imports src\/simulator/],
     ['src/sdk/x.ts', '../server/registry', /src\/sdk imports only src\/tropo/],
     ['src/sdk/x.ts', '../simulator', /src\/sdk imports only src\/tropo/],
     ['src/sdk/x.ts', '../session-api', /src\/sdk imports only src\/tropo/],
@@ -89,6 +91,8 @@ describe('import direction', () => {
     ['routes/x.ts', '../src/server/pipeline'],
     ['routes/x.ts', 'express'],
     ['src/runtime/x.ts', '../server/app'],
+    ['src/simulator/x.ts', '../server/outcomes'],
+    ['src/simulator/x.ts', '../campaigns/refs'],
   ])('when %s imports %s, then lint lets it through', async (file, specifier) => {
     await expect(refusals(file, imp(specifier))).resolves.toEqual([]);
   });

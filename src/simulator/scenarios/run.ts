@@ -1,4 +1,5 @@
 /** Plays one scenario through the simulator and checks its `expect`: the first unmet expectation, with expected vs actual and where in the transcript. */
+import type { SimulatedLaunch } from '../campaign-launch';
 import { simulate } from '../engine';
 import type { AppLogLine } from '../session/options';
 import { DEFAULT_SCRIPT, parseInput, type CallerScript } from '../script';
@@ -14,6 +15,8 @@ export interface ScenarioDeps {
   appUrl: (name: string) => string | undefined;
   /** The in-process server's new log lines, for the transcript. */
   appLogs?: (() => readonly AppLogLine[]) | undefined;
+  /** A launch reference the in-process server verifies, for `campaign: true` (see campaign-launch.ts). */
+  campaignLaunch?: (() => SimulatedLaunch) | undefined;
   timeoutMs?: number | undefined;
 }
 
@@ -40,8 +43,11 @@ const DEFAULT_FROM = '+14155550100';
 const DEFAULT_TO = '+14155550199';
 const SCENARIO_TOKEN = 'scenario-session-api-token';
 
-function specOf(s: Scenario): SessionSpec {
-  if (s.launch !== undefined) return { kind: 'token', token: SCENARIO_TOKEN, parameters: s.launch };
+function specOf(s: Scenario, campaign: SimulatedLaunch | undefined): SessionSpec {
+  if (s.launch !== undefined) {
+    const parameters = { ...s.launch, ...campaign?.parameters };
+    return { kind: 'token', token: SCENARIO_TOKEN, parameters };
+  }
   const from = s.call?.from ?? DEFAULT_FROM;
   const to = s.call?.to ?? DEFAULT_TO;
   if (s.text !== undefined) return { kind: 'text', from, to, text: s.text };
@@ -172,6 +178,25 @@ export function checkExpectations(s: Scenario, t: Transcript): Unmet | null {
       line: last,
     };
   }
+  if (e.outcome !== undefined) {
+    const want = typeof e.outcome === 'string' ? [e.outcome] : e.outcome;
+    const reported = t.reported ?? [];
+    const got = reported.map((r) => r.outcome);
+    if (got.join('\n') !== want.join('\n')) {
+      const differs = reported.find((r, i) => r.outcome !== want[i]) ?? reported[want.length];
+      return {
+        key: 'expect.outcome',
+        expected: want.length === 0 ? 'no outcome reported' : quote(want),
+        actual:
+          t.reported === undefined
+            ? 'nothing observed: the session was not launched as a campaign'
+            : got.length === 0
+              ? 'nothing reported: the app never called ctx.outcome'
+              : quote(got),
+        line: differs?.line ?? last,
+      };
+    }
+  }
   const warnings = warningCount(t);
   if ((e.warnings ?? 0) !== warnings) {
     const first = t.lines.findIndex((l) => l.level === 'warning');
@@ -181,22 +206,6 @@ export function checkExpectations(s: Scenario, t: Transcript): Unmet | null {
       actual: String(warnings),
       line: first >= 0 ? first : last,
     };
-  }
-  if (e.outcome !== undefined) {
-    // What the app reported (a campaign's ctx.outcome) is not in the transcript yet: a scenario
-    // that expects one fails and says so, rather than passing without checking anything.
-    const reported = (t.outcome as unknown as Record<string, unknown> | null)?.appOutcome;
-    if (JSON.stringify(reported) !== JSON.stringify(e.outcome)) {
-      return {
-        key: 'expect.outcome',
-        expected: JSON.stringify(e.outcome),
-        actual:
-          reported === undefined
-            ? 'nothing: the simulator does not observe ctx.outcome yet (it reports only in campaign launches)'
-            : JSON.stringify(reported),
-        line: last,
-      };
-    }
   }
   return null;
 }
@@ -219,10 +228,20 @@ export async function runScenario(
     };
     return { loaded, transcript: null, unmet, durationMs: elapsed() };
   }
+  const campaign = s.campaign === true ? deps.campaignLaunch?.() : undefined;
+  if (s.campaign === true && !campaign) {
+    const unmet = {
+      key: 'campaign',
+      expected: 'an in-process server to launch the campaign',
+      actual: 'none: only app: scenarios run in process',
+      line: 0,
+    };
+    return { loaded, transcript: null, unmet, durationMs: elapsed() };
+  }
   deps.appLogs?.(); // Lines left from before this scenario are not its own.
   const transcript = await simulate({
     startUrl,
-    session: specOf(s),
+    session: specOf(s, campaign),
     script: scriptOf(s),
     signals: (s.signals ?? []).map((raw) => {
       const [name = '', at = '0'] = raw.split('@');
@@ -230,7 +249,8 @@ export async function runScenario(
     }),
     timeoutMs: deps.timeoutMs,
     appLogs: s.app === undefined ? undefined : deps.appLogs,
-    secrets: [SCENARIO_TOKEN],
+    appOutcomes: campaign?.take,
+    secrets: [SCENARIO_TOKEN, ...(campaign ? [campaign.secret] : [])],
   });
   return { loaded, transcript, unmet: checkExpectations(s, transcript), durationMs: elapsed() };
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { z } from 'zod';
+import { OUTCOMES } from '../../campaigns/model';
 
 const text = z.string().min(1);
 const legOutcome = z.enum(['answer', 'busy', 'no-answer']);
@@ -17,6 +18,9 @@ export const ENDINGS = [
   'limit-reached',
 ] as const;
 
+/** What `ctx.outcome` may report. */
+const outcome = z.enum(OUTCOMES);
+
 /** A Session API value as a scenario writes it: strings, numbers and booleans are sent as text. */
 const launchValue = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -28,7 +32,8 @@ const expectSchema = z.strictObject({
   ends: z.enum(ENDINGS).optional(),
   documents: z.number().int().min(0).optional(),
   warnings: z.number().int().min(0).optional(),
-  outcome: z.unknown().optional(),
+  /** The one outcome the app reported, or every report in order (`[]`: none). */
+  outcome: z.union([outcome, z.array(outcome)]).optional(),
 });
 
 /** One scenario: how the session starts, what the people do, what must happen. */
@@ -40,6 +45,8 @@ export const scenarioSchema = z
     call: z.strictObject({ from: text.optional(), to: text.optional() }).optional(),
     text: z.string().optional(),
     launch: z.record(z.string(), launchValue).optional(),
+    /** The launch carries a campaign reference, as a campaign's dispatcher adds, so `ctx.outcome` reports. */
+    campaign: z.boolean().optional(),
     inputs: z.array(z.union([z.string(), z.number()])).optional(),
     callOutcome: legOutcome.optional(),
     transferOutcome: legOutcome.optional(),
@@ -56,6 +63,20 @@ export const scenarioSchema = z
     if (s.launch !== undefined && (s.call !== undefined || s.text !== undefined)) {
       const key = s.call !== undefined ? 'call' : 'text';
       ctx.addIssue({ code: 'custom', path: [key], message: 'a launch excludes call and text' });
+    }
+    if (s.campaign === true && (s.launch === undefined || s.app === undefined)) {
+      const message =
+        s.app === undefined
+          ? 'a campaign launch needs app: (the in-process server verifies its reference)'
+          : 'a campaign launch needs launch: (its Session API parameters)';
+      ctx.addIssue({ code: 'custom', path: ['campaign'], message });
+    }
+    if (s.expect.outcome !== undefined && s.campaign !== true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expect', 'outcome'],
+        message: 'only a campaign launch reports an outcome: add campaign: true beside launch:',
+      });
     }
   });
 

@@ -59,6 +59,12 @@ export interface EngineOptions {
    * calls it after each exchange so the lines land in the transcript where they happened.
    */
   appLogs?: (() => readonly AppLogLine[]) | undefined;
+  /**
+   * For a session launched like a campaign's (`launch.parameters` carry its reference): drains the
+   * outcomes the app reported since the last call; the engine calls it after each exchange, so
+   * each lands in the transcript where it happened, and in `reported`.
+   */
+  appOutcomes?: (() => readonly { outcome: string; recorded: boolean }[]) | undefined;
   /** Keep each answer's body exactly as the app sent it (`response.raw`), unredacted. */
   keepRaw?: boolean | undefined;
   /**

@@ -26,11 +26,11 @@ import { type Signals, plural, seconds, signalAllowed, speakingSeconds } from '.
 import {
   DEFAULT_LIMITS,
   DEFAULT_TIMEOUT_MS,
-  type AppLogLine,
   type EngineOptions,
   type ScheduledSignal,
   type SessionLimits,
 } from './options';
+import { ServerNews } from './server-news';
 
 const RECORDINGS_HOST = 'http://recordings.simulator.invalid';
 
@@ -57,7 +57,7 @@ export class SessionRun implements VerbContext {
   readonly post: PostJson;
   readonly timeoutMs: number;
   readonly keepRaw: boolean;
-  private readonly appLogs: (() => readonly AppLogLine[]) | undefined;
+  private readonly news: ServerNews;
   readonly limits: SessionLimits;
   readonly random: RandomBytes;
   readonly monotonic: () => number;
@@ -111,7 +111,7 @@ export class SessionRun implements VerbContext {
     this.post = options.post ?? createPoster({ fetch: options.fetch, now: () => this.monotonic() });
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.keepRaw = options.keepRaw === true;
-    this.appLogs = options.appLogs;
+    this.news = new ServerNews(options);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     // A prebuilt session may carry an odd timestamp; results still need a finite start.
     const stamped = Date.parse(session.timestamp);
@@ -180,6 +180,7 @@ export class SessionRun implements VerbContext {
       documents: this.documents,
       results: this.results.count,
       outcome: this.outcome,
+      ...(this.news.reported ? { reported: [...this.news.reported] } : {}),
       lines: [...this.recorder.lines],
       exchanges: [...this.recorder.exchanges],
     };
@@ -226,26 +227,9 @@ export class SessionRun implements VerbContext {
     return undefined;
   }
 
-  /**
-   * Copies the app server's new log lines into the transcript, about `exchange`; returns the
-   * error ids (or messages) of those logged at error and above, which fail the session.
-   */
+  /** Copies what the app server did during `exchange` into the transcript (see ServerNews). */
   takeAppLogs(exchange: number): string[] {
-    const errors: string[] = [];
-    for (const entry of this.appLogs?.() ?? []) {
-      const id = entry.errorId === undefined ? '' : ` [error id ${entry.errorId}]`;
-      const why = entry.error === undefined ? '' : `: ${entry.error}`;
-      const failing = entry.level !== 'warn';
-      this.line(
-        'app',
-        `Server log (${entry.level}): ${entry.msg}${why}${id}`,
-        failing ? 'error' : 'warning',
-        exchange,
-      );
-      if (failing)
-        errors.push(entry.errorId === undefined ? entry.msg : `error id ${entry.errorId}`);
-    }
-    return errors;
+    return this.news.take(this, exchange);
   }
 
   timestampAt(secondsIn: number): string {

@@ -33,6 +33,17 @@ const registry = new AppRegistry([
       on: { got: () => [say('Thank you.'), hangup()] },
     }),
   ),
+  moduleApp(
+    defineApp({
+      name: 'reports',
+      description: 'reports confirmed when a campaign launched it',
+      channels: ['voice'],
+      start: async (ctx) => {
+        if (ctx.campaign) await ctx.outcome('confirmed');
+        return [hangup()];
+      },
+    }),
+  ),
 ]);
 
 const run = createTestCommand({ localServer: { registry } });
@@ -102,7 +113,21 @@ describe('tropo-app test', () => {
     expect(io.out().trimEnd().split('\n').pop()).toBe('0 passed, 1 failed');
   });
 
-  it('when a scenario expects an app outcome, then it fails saying the outcome is not observed yet', async () => {
+  it('when a campaign launch reports the expected outcome, then PASS; another, then FAIL at its line', async () => {
+    const scenario = (outcome: string) =>
+      `name: reports\napp: reports\nlaunch: {who: Ann}\ncampaign: true\nexpect: {outcome: ${outcome}}\n`;
+    const pass = memoryIO();
+    await expect(run([file('pass.scenario.yaml', scenario('confirmed'))], pass)).resolves.toBe(0);
+    expect(pass.out()).toMatch(/^PASS reports/m);
+    const fail = memoryIO();
+    await expect(run([file('fail.scenario.yaml', scenario('declined'))], fail)).resolves.toBe(1);
+    expect(fail.out()).toContain('expect.outcome');
+    expect(fail.out()).toContain('expected: "declined"');
+    expect(fail.out()).toMatch(/actual: +"confirmed"/);
+    expect(fail.out()).toMatch(/> \[\d:\d\d\.\d\] The app reports outcome: confirmed$/m);
+  });
+
+  it('when a scenario expects an outcome without campaign: true, then the file is refused naming the key', async () => {
     const io = memoryIO();
     const withOutcome = GOOD.replace(
       '      ends: hangup\n',
@@ -110,8 +135,9 @@ describe('tropo-app test', () => {
     );
     const code = await run([file('outcome.scenario.yaml', withOutcome)], io);
     expect(code).toBe(1);
-    expect(io.out()).toMatch(/^FAIL presses one/m);
-    expect(io.out()).toContain('does not observe ctx.outcome yet');
+    expect(io.out()).toMatch(
+      /outcome\.scenario\.yaml:9: scenarios\.0\.expect\.outcome: only a campaign launch reports an outcome/,
+    );
   });
 
   it('when the app throws, then the scenario fails naming the error id, and exit 1', async () => {
