@@ -13,7 +13,13 @@ import {
   SessionApiTimeoutError,
   SessionApiResponseError,
 } from '../session-api';
-import { RETRYABLE, type CampaignSettings, type Outcome, type ReminderStatus } from './model';
+import {
+  OUTCOMES,
+  RETRYABLE,
+  type CampaignSettings,
+  type Outcome,
+  type ReminderStatus,
+} from './model';
 import type { RefSigner } from './refs';
 import type { CampaignStore } from './store';
 import { afterQuietHours } from './time';
@@ -385,15 +391,5 @@ export class Dispatcher {
   }
 }
 
-/** Statuses an attempt can have once Tropo took it. */
-const STATUSES_AFTER_LAUNCH: readonly ReminderStatus[] = [
-  'answered',
-  'confirmed',
-  'declined',
-  'sent',
-  'no-answer',
-  'busy',
-  'failed',
-  'unknown',
-  'scheduled',
-];
+/** Statuses an attempt can have once Tropo took it: an outcome, unknown, or its retry scheduled. */
+const STATUSES_AFTER_LAUNCH: readonly ReminderStatus[] = [...OUTCOMES, 'unknown', 'scheduled'];

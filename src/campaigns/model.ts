@@ -40,6 +40,11 @@ export const RETRYABLE: ReadonlySet<ReminderStatus> = new Set(['no-answer', 'bus
 /** Statuses still waiting for something to happen; every other status is final. */
 export const PENDING: ReadonlySet<ReminderStatus> = new Set(['scheduled', 'launching', 'launched']);
 
+/** The final statuses: an outcome, `unknown` or `cancelled`. */
+export const FINAL_STATUSES: readonly ReminderStatus[] = REMINDER_STATUSES.filter(
+  (s) => !PENDING.has(s),
+);
+
 /** A campaign's state as `GET /api/campaigns/:id` reports it. */
 export type CampaignState = 'scheduled' | 'running' | 'done' | 'cancelled';
 

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { ReminderStatus } from '../campaigns/model';
 import { redactor } from '../session-api';
 import {
   CampaignApiError,
@@ -39,8 +40,8 @@ API_KEY (from the environment) is sent as the Bearer key; it is never printed.
 Exit status: 0 done, 1 the server refused or could not be reached, 2 usage error.
 `;
 
-/** Reminder statuses that are final outcomes, in the order they are shown. */
-const OUTCOMES = [
+/** The final reminder statuses, in the order they are shown (a unit test keeps them complete). */
+export const FINAL_ORDER = [
   'confirmed',
   'declined',
   'answered',
@@ -50,9 +51,13 @@ const OUTCOMES = [
   'failed',
   'unknown',
   'cancelled',
-] as const;
+] as const satisfies readonly ReminderStatus[];
 /** Statuses still on their way, in the order they are shown. */
-const PENDING = ['scheduled', 'launching', 'launched'] as const;
+const PENDING_ORDER = [
+  'scheduled',
+  'launching',
+  'launched',
+] as const satisfies readonly ReminderStatus[];
 const FINISHED_STATES = new Set(['done', 'cancelled']);
 
 /** What the command needs from outside besides its IO; tests pass a short sleep. */
@@ -292,7 +297,7 @@ function seconds(raw: string | undefined): number {
 
 /** Total, finished (an outcome) and the non-zero counts in display order. */
 function tally(counts: Counts = {}): { total: number; finished: number; parts: string[] } {
-  const known = [...OUTCOMES, ...PENDING] as readonly string[];
+  const known = [...FINAL_ORDER, ...PENDING_ORDER] as readonly string[];
   const order = [...known, ...Object.keys(counts).filter((k) => !known.includes(k))];
   let total = 0;
   let finished = 0;
@@ -301,7 +306,7 @@ function tally(counts: Counts = {}): { total: number; finished: number; parts: s
     const n = counts[status] ?? 0;
     if (n <= 0) continue;
     total += n;
-    if ((OUTCOMES as readonly string[]).includes(status)) finished += n;
+    if ((FINAL_ORDER as readonly string[]).includes(status)) finished += n;
     parts.push(`${status} ${n}`);
   }
   return { total, finished, parts };

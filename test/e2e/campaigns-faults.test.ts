@@ -5,6 +5,7 @@
  * nobody is dialled twice (fake-tropo's launch log says so), and `unknown` appears only where a
  * launch was in flight at the fault.
  */
+import { FINAL_STATUSES } from '../../src/campaigns/model';
 import type { FakeTropoLaunch } from '../../src/simulator';
 import {
   attemptsLaunched,
@@ -19,17 +20,7 @@ const RATE = 50;
 const REMINDERS = 150;
 const ATTEMPTS = 3;
 const SHARES = { busy: 0.1, 'no-answer': 0.1 };
-const FINAL = new Set([
-  'answered',
-  'confirmed',
-  'declined',
-  'sent',
-  'no-answer',
-  'busy',
-  'failed',
-  'unknown',
-  'cancelled',
-]);
+const FINAL = new Set<string>(FINAL_STATUSES);
 /** How long before a fault a launch may have started and still be "in flight" at it. */
 const IN_FLIGHT_MS = 3000;
 

@@ -2,7 +2,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCampaignCommand, describe as describeCampaign } from '../../../src/cli/campaign';
+import { FINAL_STATUSES } from '../../../src/campaigns/model';
+import {
+  createCampaignCommand,
+  describe as describeCampaign,
+  FINAL_ORDER,
+} from '../../../src/cli/campaign';
 import { runCli } from '../../../src/cli/index';
 import { memoryIO } from '../../helpers/memory-io';
 import {
@@ -141,6 +146,10 @@ describe('tropo-app campaign', () => {
     const io = memoryIO();
     await expect(command(args, io)).resolves.toBe(2);
     expect(io.err()).toContain(message);
+  });
+
+  it('when the statuses are shown, then every final status of the model has its place', () => {
+    expect([...FINAL_ORDER].sort()).toEqual([...FINAL_STATUSES].sort());
   });
 
   it('when the server URL is not http(s), then it exits 2', async () => {
