@@ -9,8 +9,19 @@ import type { AddressInfo, Socket } from 'node:net';
 import { outcomeFor, type CallOutcomeRules } from './call-outcomes';
 import { startSession, type SessionHandle, type SessionLimits } from './engine';
 import type { FetchLike, PostJson } from './http';
+import {
+  CONTENT_TYPES,
+  createParameters,
+  formatFor,
+  notFound,
+  readBody,
+  send,
+  sendJson,
+  sessionAnswer,
+  signalAnswer,
+} from './fake-tropo-wire';
 import { DEFAULT_SCRIPT, type CallerScript, type LegOutcome } from './script';
-import { createSession, stringifyParameter } from './session-factory';
+import { createSession } from './session-factory';
 import type { Transcript } from './transcript';
 import { redactSecrets } from './url';
 
@@ -74,139 +85,9 @@ export interface FakeTropo {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
 const SESSIONS_PATH = /^\/(?:1\.0|v1)\/sessions\/?$/;
 const SIGNALS_PATH = /^\/(?:1\.0|v1)\/sessions\/([^/]+)\/signals\/?$/;
 const TRANSCRIPT_PATH = /^\/sessions\/([^/]+)\/?$/;
-
-type Format = 'json' | 'xml' | 'form';
-
-function formatFor(req: IncomingMessage): Format {
-  const accept = (req.headers.accept ?? '').toLowerCase();
-  if (accept.includes('json')) return 'json';
-  if (accept.includes('x-www-form-urlencoded')) return 'form';
-  // §8.2: XML is what a plain request gets.
-  return 'xml';
-}
-
-function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
-
-function unescapeXml(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
-const CONTENT_TYPES: Record<Format, string> = {
-  json: 'application/json',
-  xml: 'text/xml',
-  form: 'application/x-www-form-urlencoded',
-};
-
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
-  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
-  res.end(body);
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value, null, 2)}\n`);
-}
-
-function notFound(res: ServerResponse, message: string): void {
-  sendJson(res, 404, { error: { code: 'NOT_FOUND', message } });
-}
-
-/** Tropo's answer to a create request in the asked-for representation (§8.2). */
-function sessionAnswer(
-  format: Format,
-  answer: { success: true; token: string; id: string } | { success: false; reason: string },
-): string {
-  if (answer.success) {
-    if (format === 'json') return JSON.stringify(answer);
-    if (format === 'form')
-      return new URLSearchParams({
-        success: 'true',
-        token: answer.token,
-        id: answer.id,
-      }).toString();
-    // Real answers carry a newline inside <id> (§8.2); clients must trim it.
-    return `<session><success>true</success><token>${escapeXml(answer.token)}</token><id>${answer.id}\n</id></session>`;
-  }
-  if (format === 'json')
-    return JSON.stringify({ success: false, token: '', reason: answer.reason });
-  if (format === 'form')
-    return new URLSearchParams({ success: 'false', reason: answer.reason }).toString();
-  return `<session><success>false</success><token></token><reason>${escapeXml(answer.reason)}</reason></session>`;
-}
-
-function signalAnswer(format: Format, status: string): string {
-  if (format === 'json') return JSON.stringify({ status });
-  if (format === 'form') return new URLSearchParams({ status }).toString();
-  return `<signal><status>${status}</status></signal>`;
-}
-
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The XML form: `<session><token>…</token><var name="k" value="v"></var>…</session>`. */
-function xmlParameters(body: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const token = /<token>([\s\S]*?)<\/token>/i.exec(body);
-  if (token?.[1] !== undefined) out.token = unescapeXml(token[1].trim());
-  for (const match of body.matchAll(/<var\s+([^>]*?)\/?>/gi)) {
-    const attributes = match[1] ?? '';
-    const name = /name\s*=\s*"([^"]*)"/i.exec(attributes)?.[1];
-    const value = /value\s*=\s*"([^"]*)"/i.exec(attributes)?.[1];
-    if (name !== undefined) out[unescapeXml(name)] = unescapeXml(value ?? '');
-  }
-  return out;
-}
-
-/** Reads the parameters of a create request from its query and body, in every form of §8.1. */
-export function createParameters(
-  query: URLSearchParams,
-  body: string,
-  contentType: string | undefined,
-): Record<string, string> | string {
-  const out: Record<string, string> = Object.fromEntries(query);
-  const text = body.trim();
-  if (text === '') return out;
-  const type = (contentType ?? '').toLowerCase();
-  if (type.includes('json') || (!type && text.startsWith('{'))) {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return 'the body is not valid JSON';
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return 'the JSON body must be an object of parameters';
-    }
-    for (const [key, v] of Object.entries(value)) out[key] = stringifyParameter(v);
-    return out;
-  }
-  if (type.includes('xml') || (!type && text.startsWith('<')))
-    return { ...out, ...xmlParameters(text) };
-  return { ...out, ...Object.fromEntries(new URLSearchParams(text)) };
-}
 
 /** Starts a fake Tropo listening on loopback (or `host`). */
 export async function startFakeTropo(options: FakeTropoOptions): Promise<FakeTropo> {

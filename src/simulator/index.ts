@@ -38,8 +38,8 @@ export {
   type HttpOutcome,
   type PostJson,
 } from './http';
+export { createParameters } from './fake-tropo-wire';
 export {
-  createParameters,
   startFakeTropo,
   type FakeTropo,
   type FakeTropoLaunch,
