@@ -71,6 +71,8 @@ export interface DispatcherDeps {
   canServe?: () => boolean;
 }
 
+/** Connection errors repeat many times a second while Redis is down: one log line per this. */
+const ERROR_LOG_EVERY_MS = 30_000;
 /** How long a launch held back (the instance cannot serve sessions) waits before it looks again. */
 const HOLD_MS = 500;
 
@@ -113,7 +115,27 @@ export class Dispatcher {
     const opts = { connection: deps.connection, prefix: QUEUE_PREFIX };
     this.launches = new Queue<AttemptJob>(LAUNCH_QUEUE, opts);
     this.timeouts = new Queue<AttemptJob>(TIMEOUT_QUEUE, opts);
+    // Without a listener BullMQ prints each connection error to stderr, many a second while
+    // Redis is down.
+    for (const queue of [this.launches, this.timeouts]) {
+      queue.on('error', (err) => this.connectionError('campaign queue error', err));
+    }
     this.now = deps.now ?? Date.now;
+  }
+
+  private lastErrorLog = 0;
+  private errorsSinceLog = 0;
+
+  /** Logs a queue or worker connection error at most every ERROR_LOG_EVERY_MS, with how many were left out. */
+  private connectionError(message: string, err: Error): void {
+    const now = Date.now();
+    if (now - this.lastErrorLog < ERROR_LOG_EVERY_MS) {
+      this.errorsSinceLog += 1;
+      return;
+    }
+    this.deps.log.error({ err, alsoSince: this.errorsSinceLog }, message);
+    this.lastErrorLog = now;
+    this.errorsSinceLog = 0;
   }
 
   /** Queues attempts at their due times (already moved out of quiet hours by the caller). */
@@ -176,7 +198,7 @@ export class Dispatcher {
       worker.on('failed', (job, err) =>
         log.error({ err, jobId: job?.id, attemptsMade: job?.attemptsMade }, 'campaign job failed'),
       );
-      worker.on('error', (err) => log.error({ err }, 'campaign worker error'));
+      worker.on('error', (err) => this.connectionError('campaign worker error', err));
     }
     this.workers = [launcher, deadlines];
   }

@@ -95,6 +95,8 @@ export function createApp(config: Config, deps: AppDeps): Express {
     if (deps.isShuttingDown?.()) reasons.push('shutting down');
     const health = state.health();
     if (!health.ready) reasons.push(health.reason ?? 'state store unavailable');
+    const campaigns = deps.campaigns?.health();
+    if (campaigns && !campaigns.ready) reasons.push(campaigns.reason);
     return { ready: reasons.length === 0, reasons };
   };
 
