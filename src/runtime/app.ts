@@ -23,6 +23,8 @@ import { campaignRoutes } from '../../routes/campaigns';
 import type { Campaigns } from '../campaigns';
 import { infoRoutes } from '../../routes/info';
 import { metricsRoutes } from '../../routes/metrics';
+import { phoneRoutes } from '../../routes/phone';
+import { createPhone } from '../phone';
 import { TROPO_PATHS, tropoRoutes } from '../../routes/tropo';
 
 /** What the app is built from; main.ts makes the real ones, tests their own. */
@@ -124,6 +126,10 @@ export function createApp(config: Config, deps: AppDeps): Express {
     });
   app.use(apiRoutes({ config, registry, client, logger }, parseBody));
   app.use(campaignRoutes(config, deps.campaigns?.service));
+  // PHONE_UI: off, /phone is the JSON 404 of any unknown path.
+  if (config.phoneUi) {
+    app.use(phoneRoutes(createPhone({ config, registry }), { apiKey: config.apiKey }, parseBody));
+  }
   app.use(notFound);
   app.use(
     errorHandler((err) => {
