@@ -60,9 +60,44 @@
       osc.stop(audio.currentTime + 0.15);
     }
   }
+  /** Tropo voices by language, for a browser that has no voice of the same name. */
+  const LANGUAGES = {
+    'en-US': 'allison ava susan samantha zoe evelyn tom victor dave veronica vanessa grace',
+    'en-GB': 'kate serena daniel oliver simon',
+    'en-AU': 'karen lee',
+    'fr-FR': 'audrey aurelie thomas',
+    'fr-CA': 'amelie chantal nicolas',
+    'de-DE': 'anna petra markus yannick katrin stefan',
+    'it-IT': 'alice federica paola luca',
+    'es-ES': 'monica jorge carmen montserrat jordi',
+    'es-MX': 'paulina juan angelica carlos',
+    'pt-BR': 'luciana felipe',
+    'ja-JP': 'kyoko otoya',
+    'zh-CN': 'tian-tian',
+  };
+  /** The voice each prompt was given in the documents (`say.voice`, or its verb's `voice`). */
+  const promptVoices = new Map();
+  function noteVoices(node, voice) {
+    if (Array.isArray(node)) return node.forEach((item) => noteVoices(item, voice));
+    if (!node || typeof node !== 'object') return;
+    const own = typeof node.voice === 'string' && node.voice !== '' ? node.voice : voice;
+    if (typeof node.value === 'string' && own) promptVoices.set(node.value, own);
+    for (const value of Object.values(node)) noteVoices(value, own);
+  }
+  function browserVoice(tropoVoice) {
+    const name = (tropoVoice ?? 'allison').toLowerCase();
+    const voices = speechSynthesis.getVoices();
+    const lang = Object.keys(LANGUAGES).find((l) => LANGUAGES[l].split(' ').includes(name));
+    return (
+      voices.find((v) => v.name.toLowerCase().split(/\W+/).includes(name)) ??
+      (lang ? voices.find((v) => v.lang.replace('_', '-') === lang) : undefined)
+    );
+  }
   function speak(text) {
     if ($('mute').checked || typeof speechSynthesis === 'undefined') return;
     const utterance = new SpeechSynthesisUtterance(text);
+    const voice = browserVoice(promptVoices.get(text));
+    if (voice) utterance.voice = voice;
     const speed = Number($('speed').value);
     utterance.rate = speed > 1 ? Math.min(speed, 3) : 1;
     speechSynthesis.speak(utterance);
@@ -124,8 +159,14 @@
       $('caption').textContent = said[1];
       speak(said[1]);
     }
-    const texted = /^Tropo texts [^:]+: (.*)$/s.exec(line.text);
-    if (texted && current?.kind === 'text') bubble(texted[1], 'in');
+    // A text to the person reads as a reply; a text to someone else (a relay) says who gets it.
+    const texted = /^Tropo texts (\S+)(?: from \S+)?: (.*)$/s.exec(line.text);
+    if (texted && current?.kind === 'text') {
+      bubble(
+        texted[1] === $('from').value.trim() ? texted[2] : `To ${texted[1]}: ${texted[2]}`,
+        'in',
+      );
+    }
   }
   function addExchange(exchange) {
     const li = document.createElement('li');
@@ -251,8 +292,14 @@
       if (data.kind === 'text') bubble($('first-text').value, 'out');
       setStatus(data.kind === 'token' ? 'Launched: the app is calling out' : 'In session');
     } else if (type === 'line') enqueue(data.line.at, () => addLine(data.line));
-    else if (type === 'exchange') enqueue(data.exchange.at, () => addExchange(data.exchange));
-    else if (type === 'question') {
+    else if (type === 'exchange') {
+      try {
+        noteVoices(JSON.parse(data.exchange.response?.body ?? 'null'), undefined);
+      } catch {
+        // Not JSON: the exchange shows why; it names no voice.
+      }
+      enqueue(data.exchange.at, () => addExchange(data.exchange));
+    } else if (type === 'question') {
       // Waiting from now on, so a key pressed during the prompt answers it (barge-in); shown in turn.
       current.question = { id: data.id, question: data.question, digits: '' };
       enqueue(data.question.at, () => showQuestion(data.id, data.question));
@@ -288,6 +335,7 @@
     $('caption').textContent = '';
     $('status').classList.remove('error');
     queue.length = 0;
+    promptVoices.clear();
     clock = 0;
     skipUntil = -1;
     hush();
