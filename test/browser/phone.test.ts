@@ -59,6 +59,49 @@ export default defineApp({
 });
 `,
     );
+    // A front desk that records, transfers and joins a conference, and a chat that asks by text.
+    fs.mkdirSync(path.join(dir, 'desk'));
+    fs.writeFileSync(
+      path.join(dir, 'desk', 'index.ts'),
+      `import { conference, defineApp, record, say, transfer } from ${JSON.stringify(SDK)};
+
+export default defineApp({
+  name: 'desk',
+  description: 'Records a message, transfers the caller, then joins a conference.',
+  channels: ['voice'],
+  start: () => [
+    say({ value: 'Leave a message.' }),
+    record({ name: 'message', url: 'http://recordings.test/upload' }),
+    transfer({ name: 'operator', to: '+14075550177' }),
+    conference({ name: 'room', id: 'standup' }),
+  ],
+});
+`,
+    );
+    fs.mkdirSync(path.join(dir, 'chat'));
+    fs.writeFileSync(
+      path.join(dir, 'chat', 'index.ts'),
+      `import { ask, defineApp, findAction, hangup, on, say } from ${JSON.stringify(SDK)};
+
+export default defineApp({
+  name: 'chat',
+  description: 'Asks for a name by text and greets it.',
+  channels: ['text'],
+  // The first text answers the first ask (as on Tropo); the second ask waits for a reply.
+  start: (ctx) => [
+    ask({ name: 'first', choices: { value: '[ANY]' }, say: [{ value: 'Hi!' }] }),
+    on({ event: 'continue', next: ctx.next('name') }),
+  ],
+  on: {
+    name: (ctx) => [
+      ask({ name: 'who', choices: { value: '[ANY]' }, timeout: 60, say: [{ value: 'Your name?' }] }),
+      on({ event: 'continue', next: ctx.next('greet') }),
+    ],
+    greet: (ctx) => [say({ value: \`Nice to meet you, \${findAction(ctx.result, 'who')?.value ?? 'stranger'}.\` }), hangup()],
+  },
+});
+`,
+    );
     const env = { RELAY_TO: '+14075550142' };
     const registry = new AppRegistry([
       ...loadApps(undefined, undefined, env).list(),
@@ -150,6 +193,44 @@ export default defineApp({
       .getByText('To +14075550142: +14075550100: Running ten minutes late')
       .waitFor();
     await page.getByTestId('status').getByText('Session ended').waitFor();
+  });
+
+  it('when a call records, transfers and joins a conference, then the page lets the person stop, answer and leave', async () => {
+    await page.getByTestId('app-select').selectOption('desk');
+    await page.getByTestId('mode-call').check();
+    await page.getByTestId('start').click();
+    await page.getByRole('button', { name: 'Stop recording' }).click();
+    await page.locator('#ringing').getByText('Ringing +14075550177 (transfer)').waitFor();
+    await page.getByRole('button', { name: 'Answer', exact: true }).click();
+    await page.locator('#conference').getByText('In conference room standup').waitFor();
+    await page.getByRole('button', { name: 'Leave the conference' }).click();
+    await page.getByTestId('status').getByText('Session ended').waitFor();
+    await transcriptShows(/Caller speaks for \d+ s/);
+    await transcriptShows('+14075550177 answers');
+    await transcriptShows(/Caller hangs up after \d+ s in the conference/);
+  });
+
+  it('when a text app asks, then the reply typed in the box continues the thread', async () => {
+    await page.getByTestId('app-select').selectOption('chat');
+    await page.getByTestId('mode-text').check();
+    await page.getByLabel('First text').fill('hello');
+    await page.getByTestId('start').click();
+    await page.locator('.bubble.in').getByText('Your name?', { exact: true }).waitFor();
+    await waitingForAnswer();
+    await page.getByTestId('text-input').fill('Ada');
+    await page.getByTestId('send').click();
+    await page.locator('.bubble.in').getByText('Nice to meet you, Ada.').waitFor();
+  });
+
+  it('when the caller hangs up during an ask, then the session ends and the app hears it', async () => {
+    await page.getByTestId('app-select').selectOption('ivr-menu');
+    await page.getByTestId('mode-call').check();
+    await page.getByTestId('start').click();
+    await waitingForAnswer();
+    await page.getByTestId('hangup').click();
+    await page.getByTestId('status').getByText('Session ended').waitFor();
+    await transcriptShows('Caller hangs up');
+    await transcriptShows('Tropo POSTs result #1 to /apps/ivr-menu/on/hangup');
   });
 
   it('when the app throws, then the page shows the failure in red with its error id', async () => {
