@@ -157,7 +157,8 @@
     const said = /^Tropo says: (.*)$/s.exec(line.text);
     if (said && line.actor === 'tropo') {
       $('caption').textContent = said[1];
-      speak(said[1]);
+      // A prompt the person talked over (barge-in) is shown, not spoken.
+      if (line.at > skipUntil) speak(said[1]);
     }
     // A text to the person reads as a reply; a text to someone else (a relay) says who gets it.
     const texted = /^Tropo texts (\S+)(?: from \S+)?: (.*)$/s.exec(line.text);
@@ -253,6 +254,7 @@
     $('keypad').classList.remove('active');
     clearTimeout(current.digitTimer);
     catchUp(waiting.question.at);
+    hush();
     setStatus('In session');
     const response = await api(`/phone/api/sessions/${current.id}/reply`, {
       method: 'POST',
@@ -368,6 +370,9 @@
         if (type && data) handle(type, JSON.parse(data));
       }
     }
+    // The stream closed without an end (the server restarted, the network dropped).
+    const lost = { status: 'disconnected', reason: 'the connection to the server closed' };
+    enqueue(0, () => current && finish(lost));
   }
   async function hangup() {
     if (!current?.id) return;
@@ -442,7 +447,12 @@
     radio.addEventListener('change', () => void showForm());
   $('start').addEventListener(
     'click',
-    () => void start().catch((err) => setStatus(`Stream failed: ${err.message}`)),
+    () =>
+      void start().catch((err) => {
+        if (current)
+          finish({ status: 'disconnected', reason: `the stream failed: ${err.message}` });
+        else setStatus(`Could not start: ${err.message}`);
+      }),
   );
   $('hangup').addEventListener('click', () => void hangup());
   $('keypad').addEventListener('click', (event) => {
