@@ -66,6 +66,8 @@ export interface PhoneDeps {
   post?: PostJson | undefined;
   maxSessions?: number | undefined;
   maxSeconds?: number | undefined;
+  /** True once the server shuts down (running calls are hung up, new ones refused). */
+  isShuttingDown?: (() => boolean) | undefined;
 }
 
 /** The phone service the routes adapt. */
@@ -101,6 +103,7 @@ export function createPhone(deps: PhoneDeps): Phone {
     secrets: secret === undefined ? [] : [secret, encodeURIComponent(secret)],
     // The server gives an app APP_TIMEOUT_MS, then answers its fallback: wait a little longer.
     timeoutMs: deps.config.appTimeoutMs + 2000,
+    stopping: deps.isShuttingDown,
   });
 
   return {

@@ -36,6 +36,8 @@ export interface PhoneSessionsOptions {
   timeoutMs?: number | undefined;
   /** Milliseconds between pushes of what the engine wrote while no question was asked. */
   flushMs?: number | undefined;
+  /** True once the server shuts down: running sessions are hung up, new ones refused. */
+  stopping?: (() => boolean) | undefined;
 }
 
 /** One running phone session. */
@@ -76,7 +78,9 @@ export class PhoneSessions {
 
   /** Starts a session, or answers undefined when as many run as may. */
   start(start: PhoneStart): PhoneSession | undefined {
-    if (this.running.size >= this.options.maxSessions) return undefined;
+    if (this.running.size >= this.options.maxSessions || this.options.stopping?.()) {
+      return undefined;
+    }
     const id = randomUUID();
     const emit = start.listener;
     let lines = 0;
@@ -112,7 +116,11 @@ export class PhoneSessions {
     });
     snapshot = () => handle.snapshot();
     emit({ type: 'started', id, app: start.app, kind: handle.snapshot().kind });
-    const ticker = setInterval(() => flush(), this.options.flushMs ?? 200);
+    const ticker = setInterval(() => {
+      flush();
+      // A shutdown waits for open requests: a call hung up now ends its stream within moments.
+      if (this.options.stopping?.() && !source.ended) source.hangup();
+    }, this.options.flushMs ?? 200);
     ticker.unref();
     // Past its time the session is hung up: the engine's own wall limit ends it soon after.
     const deadline = setTimeout(() => source.hangup(), this.options.maxSeconds * 1000);

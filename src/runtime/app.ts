@@ -128,7 +128,8 @@ export function createApp(config: Config, deps: AppDeps): Express {
   app.use(campaignRoutes(config, deps.campaigns?.service));
   // PHONE_UI: off, /phone is the JSON 404 of any unknown path.
   if (config.phoneUi) {
-    app.use(phoneRoutes(createPhone({ config, registry }), { apiKey: config.apiKey }, parseBody));
+    const phone = createPhone({ config, registry, isShuttingDown: deps.isShuttingDown });
+    app.use(phoneRoutes(phone, { apiKey: config.apiKey }, parseBody));
   }
   app.use(notFound);
   app.use(

@@ -97,7 +97,8 @@ export const errorCatalogue = {
   },
   PHONE_BUSY: {
     status: 503,
-    message: 'The browser phone already runs as many sessions as it may; hang one up first.',
+    message:
+      'The browser phone takes no more sessions now: as many run as may (hang one up), or the server is shutting down.',
   },
   PHONE_SESSION_NOT_FOUND: { status: 404, message: 'No phone session of that id is running.' },
   PHONE_NOT_WAITING: {

@@ -95,6 +95,25 @@ describe('the phone service', () => {
     expect(transcript.lines.map((l) => l.text)).toContain('Caller hangs up');
   });
 
+  it('when the server shuts down, then running calls are hung up and new ones refused', async () => {
+    jest.useFakeTimers({
+      doNotFake: ['performance', 'nextTick', 'setImmediate', 'queueMicrotask'],
+    });
+    let stopping = false;
+    const phone = createPhone({
+      config: { webhookSecret: undefined, appTimeoutMs: 1000 },
+      registry,
+      post: fakeServer().post,
+      isShuttingDown: () => stopping,
+    });
+    const call = await waitingCall(phone);
+    stopping = true;
+    expect(phone.start(CALL, ORIGIN, () => undefined)).toMatchObject({ code: 'PHONE_BUSY' });
+    jest.advanceTimersByTime(200);
+    const transcript = await call.session.done;
+    expect(transcript.lines.map((l) => l.text)).toContain('Caller hangs up');
+  });
+
   it('when a reply is malformed or for no session, then it is refused with the catalogue code', async () => {
     const phone = createPhone({
       config: { webhookSecret: undefined, appTimeoutMs: 1000 },
