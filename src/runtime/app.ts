@@ -24,6 +24,8 @@ import { campaignRoutes } from '../../routes/campaigns';
 import type { Campaigns } from '../campaigns';
 import { infoRoutes } from '../../routes/info';
 import { metricsRoutes } from '../../routes/metrics';
+import { phoneRoutes } from '../../routes/phone';
+import { createPhone } from '../phone';
 import { TROPO_PATHS, tropoRoutes } from '../../routes/tropo';
 
 /** What the app is built from; main.ts makes the real ones, tests their own. */
@@ -130,6 +132,11 @@ export function createApp(config: Config, deps: AppDeps): Express {
     });
   app.use(apiRoutes({ config, registry, client, logger }, parseBody));
   app.use(campaignRoutes(config, deps.campaigns?.service));
+  // PHONE_UI: off, /phone is the JSON 404 of any unknown path.
+  if (config.phoneUi) {
+    const phone = createPhone({ config, registry, isShuttingDown: deps.isShuttingDown });
+    app.use(phoneRoutes(phone, { apiKey: config.apiKey }, parseBody));
+  }
   app.use(notFound);
   app.use(
     errorHandler((err) => {

@@ -140,6 +140,7 @@ const envSchema = z.object({
     .optional(),
   CAMPAIGN_MAX_REMINDERS: integer(1, 1_000_000).default(100_000),
   CAMPAIGN_MAX_BYTES: integer(1024, 512 * 1024 * 1024).default(20 * 1024 * 1024),
+  PHONE_UI: z.enum(['on', 'off'], { message: 'must be on or off' }).optional(),
   DEFAULT_TIME_ZONE: z
     .string()
     .trim()
@@ -172,9 +173,24 @@ export function environment(): Readonly<Record<string, string | undefined>> {
   return { ...process.env };
 }
 
+/** How the server is run: `dev` (`npm run dev`) turns the browser phone on and listens on loopback unless told otherwise. */
+export interface ConfigMode {
+  dev?: boolean | undefined;
+}
+
+/** True when `host` only takes connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
 /** Parses the environment (default: `process.env`) into a Config, or throws a ConfigError naming each bad key. */
 export function loadConfig(
   env: Readonly<Record<string, string | undefined>> = environment(),
+  mode: ConfigMode = {},
 ): Config {
   // An empty value (`KEY=` copied from .env.example) means "use the default", as if unset.
   const given = Object.fromEntries(
@@ -206,6 +222,15 @@ export function loadConfig(
       `STATE_MAX_BYTES_PER_SESSION: must not exceed STATE_MAX_BYTES (${e.STATE_MAX_BYTES}) (got ${e.STATE_MAX_BYTES_PER_SESSION})`,
     ]);
   }
+  // Under `npm run dev` the phone is on by default, and so the server listens on loopback unless
+  // HOST says otherwise: a fresh checkout must start without an API_KEY.
+  const phoneUi = (e.PHONE_UI ?? (mode.dev ? 'on' : 'off')) === 'on';
+  const host = given.HOST === undefined && mode.dev ? '127.0.0.1' : e.HOST;
+  if (phoneUi && e.API_KEY === undefined && !isLoopbackHost(host)) {
+    throw new ConfigError([
+      `PHONE_UI: the browser phone lets whoever opens /phone run any app, so with HOST=${host} (not loopback) it needs API_KEY; set API_KEY, HOST=127.0.0.1, or PHONE_UI=off`,
+    ]);
+  }
   const appTokens: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     const match = /^TROPO_TOKEN_([A-Z0-9_]+)$/.exec(key);
@@ -213,7 +238,7 @@ export function loadConfig(
   }
   return {
     port: e.PORT,
-    host: e.HOST,
+    host,
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL,
     trustProxy: e.TRUST_PROXY,
@@ -244,6 +269,7 @@ export function loadConfig(
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
+    phoneUi,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     campaigns: {

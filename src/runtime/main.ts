@@ -6,7 +6,14 @@ import { createApp } from './app';
 import { startCampaigns } from './campaigns';
 import { createCampaignMetrics } from '../campaigns/metrics';
 import { assertStateShared, startPrimary, workerCount } from './cluster';
-import { environment, loadConfig, loadDotEnv, type Config } from './config';
+import {
+  ConfigError,
+  environment,
+  loadConfig,
+  loadDotEnv,
+  type Config,
+  type ConfigMode,
+} from './config';
 import { clientErrorHandler } from '../server/http/client-error';
 import { drainable } from '../server/http/graceful';
 import { createLogger, type Logger } from './logger';
@@ -189,13 +196,19 @@ function runPrimary(config: Config, workers: number): void {
  * WEB_CONCURRENCY > 1 this process becomes the cluster primary and each worker it forks runs this
  * same function, taking the server path.
  */
-export async function main(): Promise<void> {
+export async function main(mode: ConfigMode = {}): Promise<void> {
   loadDotEnv();
   const env = environment();
-  const config = loadConfig(env);
+  const config = loadConfig(env, mode);
   if (cluster.isPrimary) {
     const workers = workerCount(config.webConcurrency);
     assertStateShared(workers, config);
+    if (workers > 1 && config.phoneUi) {
+      // A phone session lives in one process; its stream and its answers could reach two workers.
+      throw new ConfigError([
+        `PHONE_UI: the browser phone runs in one process, but WEB_CONCURRENCY gives ${workers} workers; set WEB_CONCURRENCY=1 or PHONE_UI=off`,
+      ]);
+    }
     if (workers > 1) {
       // Checked here too, so a missing app setting stops start-up once, before any worker forks.
       loadApps(undefined, config.apps, env);

@@ -41,6 +41,8 @@ export interface Config {
   fallback: { voiceMessage: string; voice: string | undefined; textMessage: string | undefined };
   /** Node's server timeouts: whole headers, whole request, idle keep-alive connection. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
+  /** `PHONE_UI`: serve the browser phone at `/phone` (on by default under `npm run dev`). */
+  phoneUi: boolean;
   /** How long /readyz answers 503 before the listener stops, so a load balancer can notice. */
   shutdownDelayMs: number;
   /** How long shutdown waits for requests in flight before closing their connections. */

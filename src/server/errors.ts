@@ -91,6 +91,20 @@ export const errorCatalogue = {
     message: 'The campaign holds more reminders than CAMPAIGN_MAX_REMINDERS; nothing was created.',
   },
   CAMPAIGN_NOT_FOUND: { status: 404, message: 'No campaign has that id.' },
+  PHONE_REQUEST_INVALID: {
+    status: 400,
+    message: 'The phone request is not valid; nothing was started or answered.',
+  },
+  PHONE_BUSY: {
+    status: 503,
+    message:
+      'The browser phone takes no more sessions now: as many run as may (hang one up), or the server is shutting down.',
+  },
+  PHONE_SESSION_NOT_FOUND: { status: 404, message: 'No phone session of that id is running.' },
+  PHONE_NOT_WAITING: {
+    status: 409,
+    message: 'The phone session is not waiting for that answer (it moved on, or ended).',
+  },
   INTERNAL: { status: 500, message: 'Internal server error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

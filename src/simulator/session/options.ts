@@ -2,6 +2,7 @@
 import type { FetchLike, PostJson } from '../http';
 import type { Clock, RandomBytes } from '../ids';
 import type { CallerScript } from '../script';
+import type { InputSource } from './input-source';
 import type { SessionPayload, SessionSpec } from '../session-factory';
 import type { Transcript } from '../transcript';
 
@@ -40,6 +41,11 @@ export interface EngineOptions {
   session: SessionSpec | SessionPayload;
   /** What the caller and the far ends do; default: every leg answers, the caller stays silent. */
   script?: CallerScript | undefined;
+  /**
+   * Who answers the asks and decides the legs instead of the script (the browser phone's person);
+   * the script's durations still apply where the source gives none.
+   */
+  inputSource?: InputSource | undefined;
   /** Signals that reach the session at given moments. */
   signals?: readonly ScheduledSignal[] | undefined;
   /** How to POST; default a `fetch`-based poster. */

@@ -3,7 +3,7 @@ import type { SayItem } from '../../tropo';
 import { createPoster, type PostJson } from '../http';
 import { type RandomBytes, isoTimestamp, systemClock, systemRandomBytes } from '../ids';
 import { type ResultPayload, ResultSequence } from '../result-builder';
-import { type CallerScript, DEFAULT_SCRIPT, InputQueue } from '../script';
+import { type CallerScript, DEFAULT_SCRIPT } from '../script';
 import { type SessionPayload, createSession } from '../session-factory';
 import {
   type Actor,
@@ -22,6 +22,7 @@ import {
   NEXT,
   event,
 } from '../verbs/context';
+import { type AskQuestion, type InputSource, scriptSource } from './input-source';
 import { type Signals, plural, seconds, signalAllowed, speakingSeconds } from './common';
 import {
   DEFAULT_LIMITS,
@@ -53,7 +54,8 @@ export class SessionRun implements VerbContext {
   readonly origin: string | undefined;
   readonly allowHosts: readonly string[];
   readonly script: CallerScript;
-  readonly inputs: InputQueue;
+  /** Answers the asks and decides the legs: the script, or a person (the browser phone). */
+  readonly source: InputSource;
   readonly post: PostJson;
   readonly timeoutMs: number;
   readonly keepRaw: boolean;
@@ -107,7 +109,7 @@ export class SessionRun implements VerbContext {
     }
     this.allowHosts = (options.allowHosts ?? []).map((h) => h.toLowerCase());
     this.script = options.script ?? DEFAULT_SCRIPT;
-    this.inputs = new InputQueue(this.script.inputs);
+    this.source = options.inputSource ?? scriptSource(this.script);
     this.post = options.post ?? createPoster({ fetch: options.fetch, now: () => this.monotonic() });
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.keepRaw = options.keepRaw === true;
@@ -341,13 +343,13 @@ export class SessionRun implements VerbContext {
     return event('error', message);
   }
 
-  nextInput(): NextInput {
+  async nextInput(question: Omit<AskQuestion, 'at'>): Promise<NextInput> {
     if (this.channel === 'TEXT' && this.pendingInitialText !== null) {
       const text = this.pendingInitialText;
       this.pendingInitialText = null;
       return { kind: 'initial', text };
     }
-    return this.inputs.next();
+    return this.source.answer({ ...question, at: this.t });
   }
 
   // ------------------------------------------------------------------------------------------

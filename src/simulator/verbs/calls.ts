@@ -29,7 +29,7 @@ function calledIdOf(to: string, channel: 'VOICE' | 'TEXT', network: string | und
 }
 
 /** `call`: starts the session's call (a token-launched session has none before it). */
-export function call(ctx: VerbContext, body: CallBody, run: DocumentRun): Step {
+export async function call(ctx: VerbContext, body: CallBody, run: DocumentRun): Promise<Step> {
   if (ctx.callActive()) {
     return ctx.platformError(
       'call starts a new call, but this session already has one (use transfer or message)',
@@ -74,7 +74,7 @@ export function call(ctx: VerbContext, body: CallBody, run: DocumentRun): Step {
     });
     return event('incomplete');
   };
-  switch (ctx.script.callOutcome) {
+  switch (await ctx.source.leg({ verb: 'call', to: shown, timeout, at: ctx.t })) {
     case 'busy': {
       const signal = ctx.spend(BUSY_SECONDS, body.allowSignals);
       if (signal) return event(signal);
@@ -166,7 +166,7 @@ export async function transfer(
       hide: 'none',
     });
   };
-  const outcome = ctx.script.transferOutcome;
+  const outcome = await ctx.source.leg({ verb: 'transfer', to: shown, timeout, at: ctx.t });
   if (outcome !== 'answer') {
     const busy = outcome === 'busy';
     const signal = ctx.spend(busy ? BUSY_SECONDS : timeout, allow);
@@ -193,7 +193,7 @@ export async function transfer(
     for (const connect of handlers.filter((h) => h.event === 'connect')) {
       for (const item of connect.say ?? []) ctx.speak(item, null, false, shown);
       if (connect.ask) {
-        const whisper = ask(ctx, connect.ask, null, shown);
+        const whisper = await ask(ctx, connect.ask, null, shown);
         if (whisper.kind !== 'next') {
           ctx.line('tropo', `${shown} does not accept: Tropo drops that leg`);
           report('FAILED', undefined, userType);
@@ -240,7 +240,11 @@ async function connectPost(ctx: VerbContext, post: string, documentUrl: string):
 }
 
 /** `conference`: the caller stays in the room until the script has it hang up or a signal comes. */
-export function conference(ctx: VerbContext, body: ConferenceBody, run: DocumentRun): Step {
+export async function conference(
+  ctx: VerbContext,
+  body: ConferenceBody,
+  run: DocumentRun,
+): Promise<Step> {
   if (ctx.channel === 'TEXT') return ctx.platformError('conference only works on a voice call');
   if (!ctx.callActive()) return ctx.noCall('conference');
   const allow = body.terminator !== undefined ? body.allowSignals : null;
@@ -259,12 +263,11 @@ export function conference(ctx: VerbContext, body: ConferenceBody, run: Document
       hide: 'none',
     });
   };
-  const signal = ctx.spend(ctx.script.conferenceDuration, allow);
+  const stay = (await ctx.source.conference({ room: body.id, at: ctx.t })).seconds;
+  const duration = stay ?? ctx.script.conferenceDuration;
+  const signal = ctx.spend(duration, allow);
   if (signal) return interrupted(signal, report);
-  ctx.line(
-    'caller',
-    `Caller hangs up after ${seconds(ctx.script.conferenceDuration)} in the conference`,
-  );
+  ctx.line('caller', `Caller hangs up after ${seconds(duration)} in the conference`);
   ctx.disconnect();
   ctx.endedBy ??= 'the caller hung up';
   // The 2011 capture: a caller leaving a conference by hanging up reports HANGUP.

@@ -5,6 +5,7 @@ import type { ActionRecord, MachineUserType, ResultPayload } from '../result-bui
 import type { CallerScript, ScriptedInput } from '../script';
 import type { Actor, LineLevel } from '../transcript';
 import type { Signals } from '../session/common';
+import type { AskQuestion, InputSource } from '../session/input-source';
 
 /** The state of the session's call; NONE before a token-launched session has called anyone. */
 export type CallState =
@@ -48,13 +49,15 @@ export function interrupted(signal: string, report: (disposition: 'EXTERNAL_EVEN
   return event(signal);
 }
 
-/** An ask's answer: the first text of a text session, or the script's next input. */
+/** An ask's answer: the first text of a text session, or the input source's answer. */
 export type NextInput = { kind: 'initial'; text: string } | ScriptedInput;
 
 /** The session as a verb sees it: the call state it may change and the primitives that pass time and write the transcript. */
 export interface VerbContext {
   readonly sessionId: string;
   readonly script: CallerScript;
+  /** Decides legs, recordings and conferences (the script, or a person). */
+  readonly source: InputSource;
   readonly random: RandomBytes;
   /** Simulated seconds since the session started. */
   readonly t: number;
@@ -94,7 +97,8 @@ export interface VerbContext {
   noCall(verb: string): Step;
   /** Tropo refuses the verb: an error line and the error event. */
   platformError(message: string): Step;
-  nextInput(): NextInput;
+  /** The answer to an ask: the first text of a text session, else the input source's. */
+  nextInput(question: Omit<AskQuestion, 'at'>): Promise<NextInput>;
   endRecording(why: string): void;
   fakeRecordingUrl(format: string | undefined): string;
   /** The ISO time `secondsIn` simulated seconds after the start. */

@@ -15,7 +15,11 @@ import {
 import { type DocumentRun, type Step, type VerbContext, NEXT, event } from './context';
 
 /** `message`: reports an action only when the message call fails. */
-export function message(ctx: VerbContext, body: MessageBody, run: DocumentRun): Step {
+export async function message(
+  ctx: VerbContext,
+  body: MessageBody,
+  run: DocumentRun,
+): Promise<Step> {
   const to = body.to[0] ?? '';
   const shown = displayAddress(to);
   const network = body.network;
@@ -37,8 +41,9 @@ export function message(ctx: VerbContext, body: MessageBody, run: DocumentRun): 
   }
   ctx.line('tropo', `Tropo → calls ${shown}${from} to deliver a message`);
   const timeout = body.timeout ?? DEFAULT_LEG_TIMEOUT;
-  if (ctx.script.callOutcome !== 'answer') {
-    const busy = ctx.script.callOutcome === 'busy';
+  const outcome = await ctx.source.leg({ verb: 'message', to: shown, timeout, at: ctx.t });
+  if (outcome !== 'answer') {
+    const busy = outcome === 'busy';
     ctx.spend(busy ? BUSY_SECONDS : timeout, null);
     ctx.line(
       'caller',

@@ -12,7 +12,7 @@ import {
 import { type DocumentRun, type Step, type VerbContext, NEXT, event, interrupted } from './context';
 
 /** `record`: prompts, a beep, then the script's recording outcome, attempt after attempt. */
-export function record(ctx: VerbContext, body: RecordBody, run: DocumentRun): Step {
+export async function record(ctx: VerbContext, body: RecordBody, run: DocumentRun): Promise<Step> {
   if (ctx.channel === 'TEXT') {
     return ctx.platformError('record only works on a voice call');
   }
@@ -44,7 +44,14 @@ export function record(ctx: VerbContext, body: RecordBody, run: DocumentRun): St
       ctx.line('tropo', 'Beep');
       ctx.spend(BEEP_SECONDS, null);
     }
-    switch (ctx.script.recordOutcome) {
+    const answer = await ctx.source.record({
+      attempt,
+      attempts,
+      timeout,
+      maxTime: body.maxTime,
+      at: ctx.t,
+    });
+    switch (answer.outcome) {
       case 'timeout': {
         ctx.line('caller', `Caller says nothing for ${seconds(timeout)}`);
         const signal = ctx.spend(timeout, allow);
@@ -61,11 +68,12 @@ export function record(ctx: VerbContext, body: RecordBody, run: DocumentRun): St
       }
       case 'recorded':
       case 'upload-failed': {
-        const duration = Math.min(ctx.script.recordDuration, body.maxTime ?? Infinity);
+        const spoke = answer.seconds ?? ctx.script.recordDuration;
+        const duration = Math.min(spoke, body.maxTime ?? Infinity);
         ctx.line('caller', `Caller speaks for ${seconds(duration)}`);
         const signal = ctx.spend(duration, allow);
         if (signal) return cutShort(signal, attempt);
-        const uploaded = ctx.script.recordOutcome === 'recorded';
+        const uploaded = answer.outcome === 'recorded';
         const local = ctx.fakeRecordingUrl(body.format);
         ctx.line(
           'tropo',

@@ -37,12 +37,12 @@ export function say(ctx: VerbContext, items: readonly SayItem[]): Step {
  * `who` names the party answering (the caller, or the callee of a transfer's connect whisper);
  * `run` is null for a whisper, whose outcome is not reported in the result.
  */
-export function ask(
+export async function ask(
   ctx: VerbContext,
   body: AskBody,
   run: DocumentRun | null,
   who = 'Caller',
-): Step {
+): Promise<Step> {
   if (!ctx.callActive()) return ctx.noCall('ask');
   const channel = run === null ? 'VOICE' : (ctx.channel ?? 'VOICE');
   const grammar = parseGrammar(body.choices.value);
@@ -88,7 +88,15 @@ export function ask(
     const signal = speak(prompts);
     if (signal) return cutShort(signal, attempt);
     const grammarIndex = ctx.grammarIndex++;
-    const input = ctx.nextInput();
+    const input = await ctx.nextInput({
+      who,
+      channel,
+      timeout,
+      attempt,
+      attempts,
+      mode: body.choices.mode,
+      choices: body.choices.value,
+    });
     const silence = (): string | undefined => {
       ctx.line(
         'caller',

@@ -1,0 +1,10 @@
+/** The browser phone: a page that calls or texts any app of this server, driving the simulator's engine with a person's answers. */
+import path from 'node:path';
+
+export { createPhone, isRefusal, MAX_PHONE_SECONDS, MAX_PHONE_SESSIONS } from './service';
+export type { Phone, PhoneDeps, PhoneRefusal } from './service';
+export type { PhoneEvent, PhoneSession } from './sessions';
+export type { Question, Reply } from './interactive';
+
+/** The folder of the page's files (index.html, phone.js, phone.css), beside this module in src/ and in dist/. */
+export const PAGE_DIR = path.join(__dirname, 'page');
