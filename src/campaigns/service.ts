@@ -27,6 +27,9 @@ export interface CreateRequest {
   idempotencyKey: string | undefined;
 }
 
+/** How long a replayed Idempotency-Key waits for the request that is creating its campaign. */
+const CREATION_WAIT_MS = 30_000;
+
 /** Reminders per page of `GET /api/campaigns/:id`. */
 export const PAGE_LIMIT = 1000;
 
@@ -35,6 +38,8 @@ const MESSAGES = {
   CAMPAIGN_TOO_LARGE:
     'The campaign holds more reminders than CAMPAIGN_MAX_REMINDERS; nothing was created.',
   CAMPAIGN_NOT_FOUND: 'No campaign has that id.',
+  CAMPAIGN_IN_PROGRESS:
+    'A campaign with this Idempotency-Key is still being created; ask again in a moment.',
 };
 
 function error(
@@ -93,18 +98,21 @@ export class CampaignService {
         : error(400, 'CAMPAIGN_INVALID', imported.issues);
     }
     const { campaign } = imported;
-    let id = CampaignStore.newId();
     const key = request.idempotencyKey;
+    let id = CampaignStore.newId();
+    // Held while writing and queueing: a replay of the key waits for it, or finishes the work of
+    // a creator that died part way (its lock expires).
+    await this.store.lockCreation(id);
     if (key !== undefined) {
       const bound = await this.store.bindIdempotencyKey(key, id);
       if (!bound.fresh) {
-        const existing = await this.store.summary(bound.id);
-        return {
-          status: 200,
-          body: { id: bound.id, accepted: existing?.total ?? campaign.reminders.length },
-        };
+        await this.store.unlockCreation(id);
+        id = bound.id;
+        const found = await this.finishOrFind(id);
+        if (found.kind === 'done') return { status: 200, body: { id, accepted: found.total } };
+        if (found.kind === 'busy') return error(409, 'CAMPAIGN_IN_PROGRESS');
+        // Taken over: what the dead creator wrote is gone, and this request writes it again.
       }
-      id = bound.id;
     }
     const due = campaign.reminders.map((r) =>
       afterQuietHours(r.dueAt, r.timeZone, this.settings.quietHours),
@@ -115,11 +123,42 @@ export class CampaignService {
         id,
         campaign.reminders.map((r, i) => ({ r: r.id, a: 1, at: due[i] as number })),
       );
+      await this.store.markCreated(id);
     } catch (err) {
-      if (key !== undefined) await this.store.unbindIdempotencyKey(key);
+      // With a key, a replay finishes the campaign; without one, nobody could: nothing stays.
+      if (key === undefined) await this.store.discard(id).catch(() => undefined);
       throw err;
+    } finally {
+      await this.store.unlockCreation(id).catch(() => undefined);
     }
     return { status: 201, body: { id, accepted: campaign.reminders.length } };
+  }
+
+  /**
+   * For a replayed Idempotency-Key: the campaign when it is complete; `busy` while another request
+   * still creates it (waited for up to CREATION_WAIT_MS); `taken` when its creator stopped part
+   * way, after clearing what it wrote and taking the right to write it again.
+   */
+  private async finishOrFind(
+    id: string,
+  ): Promise<{ kind: 'done'; total: number } | { kind: 'busy' } | { kind: 'taken' }> {
+    const until = Date.now() + CREATION_WAIT_MS;
+    for (;;) {
+      const state = await this.store.creationState(id);
+      if (state.kind === 'done') return state;
+      if (await this.store.lockCreation(id)) {
+        // Looked at again under the lock: the creator may have finished just before giving it up.
+        const now = await this.store.creationState(id);
+        if (now.kind === 'done') {
+          await this.store.unlockCreation(id);
+          return now;
+        }
+        await this.store.discard(id);
+        return { kind: 'taken' };
+      }
+      if (Date.now() >= until) return { kind: 'busy' };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** Every campaign with its counts, newest first. */

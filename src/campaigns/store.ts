@@ -32,7 +32,18 @@ const keys = {
   counts: (c: string) => `${PREFIX}${c}:counts`,
   idempotency: (key: string) => `${PREFIX}idem:${createHash('sha256').update(key).digest('hex')}`,
   claim: (c: string, r: string, attempt: number) => `${PREFIX}claim:${c}:${r}:${attempt}`,
+  creation: (c: string) => `${PREFIX}${c}:creating`,
 };
+
+/**
+ * How long the right to create a campaign lasts: far past the writing and queueing of the
+ * largest one, so that only a creator that died loses it (and a replay may finish its work).
+ */
+const CREATION_LOCK_MS = 120_000;
+
+/** How far a campaign's creation got: nothing written, written part way (or being written), done. */
+export type CreationState =
+  { kind: 'none' } | { kind: 'partial' } | { kind: 'done'; total: number };
 
 /** A status change: allowed from these statuses (and this attempt, when given), with these fields. */
 export interface Transition {
@@ -80,11 +91,6 @@ export class CampaignStore {
     return existing === null ? { id, fresh: false } : { id: existing, fresh: false };
   }
 
-  /** Drops an Idempotency-Key binding (the campaign it named could not be created). */
-  async unbindIdempotencyKey(key: string): Promise<void> {
-    await this.redis.del(keys.idempotency(key));
-  }
-
   /** Writes a checked campaign, every reminder `scheduled`; `nextAt` gives each one's first due time. */
   async create(
     id: string,
@@ -101,6 +107,8 @@ export class CampaignStore {
         createdAt: String(now),
         total: String(total),
         cancelled: '0',
+        // Until every first attempt is queued (markCreated): a replay of the request finishes it.
+        creating: '1',
       })
       .hset(keys.counts(id), { scheduled: String(total), _launches: '0' })
       .exec();
@@ -128,6 +136,42 @@ export class CampaignStore {
     }
     // Listed only once complete: a campaign half written is never shown.
     await this.redis.zadd(keys.index, now, id);
+  }
+
+  /** Takes the right to create (or finish creating) campaign `id`; false when someone holds it. */
+  async lockCreation(id: string): Promise<boolean> {
+    return (await this.redis.set(keys.creation(id), '1', 'PX', CREATION_LOCK_MS, 'NX')) === 'OK';
+  }
+
+  /** Gives the right to create `id` back. */
+  async unlockCreation(id: string): Promise<void> {
+    await this.redis.del(keys.creation(id));
+  }
+
+  /** Every first attempt of `id` is queued: the campaign is complete. */
+  async markCreated(id: string): Promise<void> {
+    await this.redis.hdel(keys.meta(id), 'creating');
+  }
+
+  /** How far the creation of `id` got (campaigns written before the marker existed are done). */
+  async creationState(id: string): Promise<CreationState> {
+    const [app, creating, total] = await this.redis.hmget(
+      keys.meta(id),
+      'app',
+      'creating',
+      'total',
+    );
+    if (app === null) return { kind: 'none' };
+    return creating === '1' ? { kind: 'partial' } : { kind: 'done', total: Number(total ?? 0) };
+  }
+
+  /** Removes what a creation that stopped part way wrote, so that it can be written again. */
+  async discard(id: string): Promise<void> {
+    await this.redis
+      .multi()
+      .del(keys.meta(id), keys.counts(id), keys.reminders(id), keys.order(id))
+      .zrem(keys.index, id)
+      .exec();
   }
 
   /** The campaign's summary, or undefined when there is none of that id. */

@@ -91,6 +91,10 @@ export const errorCatalogue = {
     message: 'The campaign holds more reminders than CAMPAIGN_MAX_REMINDERS; nothing was created.',
   },
   CAMPAIGN_NOT_FOUND: { status: 404, message: 'No campaign has that id.' },
+  CAMPAIGN_IN_PROGRESS: {
+    status: 409,
+    message: 'A campaign with this Idempotency-Key is still being created; ask again in a moment.',
+  },
   PHONE_REQUEST_INVALID: {
     status: 400,
     message: 'The phone request is not valid; nothing was started or answered.',

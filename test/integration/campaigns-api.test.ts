@@ -1,5 +1,7 @@
 import request from 'supertest';
-import type { Campaigns } from '../../src/campaigns';
+import type { Campaigns, CampaignSettings } from '../../src/campaigns';
+import { CampaignService } from '../../src/campaigns/service';
+import { loadApps } from '../../src/server/registry';
 import { flushDb, openTestCampaigns, redisDb } from '../helpers/campaigns';
 import { Redis } from 'ioredis';
 import { startRedisServer, useTestRedis, type TestRedis } from '../helpers/redis-server';
@@ -27,13 +29,19 @@ describe('the campaign API (real Redis, BullMQ)', () => {
   let redis: TestRedis;
   let url: string;
   let campaigns: Campaigns;
+  let settings: CampaignSettings;
   let t: TestApp;
+  const registry = loadApps();
+  const lookup = (name: string) => {
+    const app = registry.module(name);
+    return app ? { params: app.definition.params } : undefined;
+  };
 
   beforeAll(async () => {
     redis = await useTestRedis();
     url = redisDb(redis.url, 1);
     await flushDb(url);
-    ({ campaigns } = await openTestCampaigns({
+    ({ campaigns, settings } = await openTestCampaigns({
       url,
       settings: { maxReminders: 40, maxBytes: 8192 },
     }));
@@ -184,6 +192,52 @@ describe('the campaign API (real Redis, BullMQ)', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ id: first.body.id, accepted: 3 });
     expect(await queued()).toBe(afterFirst);
+  });
+
+  /** The service over the same store and a dispatcher whose queueing fails, as Redis going away would. */
+  function failingToQueue() {
+    const dispatcher = Object.create(campaigns.dispatcher) as Campaigns['dispatcher'];
+    dispatcher.schedule = () => Promise.reject(new Error('Connection is closed.'));
+    return new CampaignService(campaigns.store, dispatcher, settings, lookup);
+  }
+  const named = async (name: string) =>
+    (
+      (await request(t.app).get('/api/campaigns').set(auth)).body.campaigns as {
+        name: string;
+        id: string;
+      }[]
+    ).filter((c) => c.name === name);
+
+  it('when queueing fails part way with an Idempotency-Key, then a replay of the key finishes that campaign, once', async () => {
+    const body = {
+      ...campaign([reminder('h-1'), reminder('h-2'), reminder('h-3')]),
+      name: 'half made',
+    };
+    const request1 = { kind: 'json' as const, body, query: {}, idempotencyKey: 'half-made-2099' };
+    await expect(failingToQueue().create(request1)).rejects.toThrow('Connection is closed.');
+    const [half] = await named('half made');
+    expect(half).toBeDefined();
+    const before = await queued();
+    const again = await post(body).set('idempotency-key', 'half-made-2099');
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual({ id: half?.id, accepted: 3 });
+    expect(await queued()).toBe(before + 3);
+    expect(await named('half made')).toHaveLength(1);
+    const shown = await request(t.app).get(`/api/campaigns/${half?.id}`).set(auth);
+    expect(
+      shown.body.reminders.map((r: { id: string; status: string }) => `${r.id} ${r.status}`),
+    ).toEqual(['h-1 scheduled', 'h-2 scheduled', 'h-3 scheduled']);
+    const third = await post(body).set('idempotency-key', 'half-made-2099');
+    expect(third.status).toBe(200);
+    expect(await queued()).toBe(before + 3);
+  });
+
+  it('when queueing fails without an Idempotency-Key, then nothing of the campaign stays', async () => {
+    const body = { ...campaign([reminder('n-1')]), name: 'never made' };
+    await expect(
+      failingToQueue().create({ kind: 'json', body, query: {}, idempotencyKey: undefined }),
+    ).rejects.toThrow('Connection is closed.');
+    expect(await named('never made')).toEqual([]);
   });
 
   it('when there are too many reminders, then 400; when the body is too large, then 413', async () => {

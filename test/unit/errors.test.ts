@@ -17,6 +17,7 @@ describe('the error catalogue', () => {
         'BODY_UNSUPPORTED_ENCODING',
         'CAMPAIGNS_NEED_REDIS',
         'CAMPAIGN_INVALID',
+        'CAMPAIGN_IN_PROGRESS',
         'CAMPAIGN_NOT_FOUND',
         'CAMPAIGN_TOO_LARGE',
         'HEADERS_TOO_LARGE',
