@@ -6,13 +6,15 @@
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { isSessionApiError, type SessionCreated } from '../session-api';
 import {
-  isSessionApiError,
-  type SessionCreated,
-  SessionApiNetworkError,
-  SessionApiTimeoutError,
-  SessionApiResponseError,
-} from '../session-api';
+  launchFailure,
+  launchJobId,
+  timeoutJobId,
+  type AttemptJob,
+  type DispatchObserver,
+  type Launcher,
+} from './attempts';
 import {
   OUTCOMES,
   RETRYABLE,
@@ -32,24 +34,6 @@ export const TIMEOUT_QUEUE = 'tropo-campaign-timeouts';
 export const QUEUE_PREFIX = 'tropo:bull';
 /** Head room after the outcome timeout for a launch still waiting on the Session API (its timeout is 10 s). */
 const LAUNCH_MARGIN_MS = 30_000;
-
-/** One attempt of one reminder: the data of both kinds of job. */
-export interface AttemptJob {
-  c: string;
-  r: string;
-  a: number;
-}
-
-/** Starts one session through the Session API (the app's token is the caller's business). */
-export type Launcher = (app: string, parameters: Record<string, string>) => Promise<SessionCreated>;
-
-/** What a launch came to, for metrics: launched, failed (refused), unknown (maybe sent), skipped. */
-export type LaunchResult = 'launched' | 'failed' | 'unknown' | 'skipped';
-
-/** Hooks for metrics. */
-export interface DispatchObserver {
-  launch(app: string, result: LaunchResult): void;
-}
 
 /** What the dispatcher is built from. */
 export interface DispatcherDeps {
@@ -75,31 +59,6 @@ export interface DispatcherDeps {
 const ERROR_LOG_EVERY_MS = 30_000;
 /** How long a launch held back (the instance cannot serve sessions) waits before it looks again. */
 const HOLD_MS = 500;
-
-/** The job id of an attempt: BullMQ refuses `:`, and the fixed-length campaign id keeps it unique. */
-export function launchJobId(c: string, r: string, a: number): string {
-  return `l-${c}-${r}-${a}`;
-}
-
-function timeoutJobId(c: string, r: string, a: number): string {
-  return `t-${c}-${r}-${a}`;
-}
-
-/** Whether a failed launch may have reached Tropo (unknown) or certainly did not (failed). */
-export function launchFailure(err: unknown): 'failed' | 'unknown' {
-  // No answer in time, or a 2xx nobody understands: Tropo may be dialling.
-  if (err instanceof SessionApiTimeoutError || err instanceof SessionApiResponseError)
-    return 'unknown';
-  if (err instanceof SessionApiNetworkError) {
-    const code = (err.cause as { code?: unknown } | undefined)?.code;
-    // Refused or unresolvable: nothing was sent. A reset mid-request may have been heard.
-    return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-      ? 'failed'
-      : 'unknown';
-  }
-  // Tropo answered no (or an HTTP error): nothing launched.
-  return isSessionApiError(err) ? 'failed' : 'unknown';
-}
 
 /** Queues, workers and the rules of an attempt's life. */
 export class Dispatcher {

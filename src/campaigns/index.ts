@@ -2,7 +2,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { Dispatcher, type DispatchObserver, type Launcher } from './dispatcher';
+import type { DispatchObserver, Launcher } from './attempts';
+import { Dispatcher } from './dispatcher';
 import type { AppLookup } from './import';
 import type { CampaignSettings, Outcome } from './model';
 import { refSigner, type CampaignRef, type RefSigner } from './refs';
@@ -12,7 +13,7 @@ import { CampaignStore } from './store';
 export * from './model';
 export { REF_PARAMETERS, withoutRefs, type CampaignRef } from './refs';
 export type { CampaignService, ServiceAnswer, CreateRequest } from './service';
-export type { LaunchResult, DispatchObserver, Launcher } from './dispatcher';
+export type { LaunchResult, DispatchObserver, Launcher } from './attempts';
 
 /** What opening campaigns needs. */
 export interface CampaignsOptions {

@@ -5,7 +5,7 @@
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Campaigns } from './index';
-import type { DispatchObserver, LaunchResult } from './dispatcher';
+import type { DispatchObserver, LaunchResult } from './attempts';
 import { REMINDER_STATUSES } from './model';
 
 /** A scrape must answer while Redis is away: a read that takes longer keeps the last value. */

@@ -6,7 +6,7 @@ import type {
   DispatchObserver,
 } from '../../src/campaigns';
 import { createCampaignMetrics } from '../../src/campaigns/metrics';
-import { launchJobId } from '../../src/campaigns/dispatcher';
+import { launchJobId } from '../../src/campaigns/attempts';
 import { createSessionApiClient } from '../../src/session-api';
 import { flushDb, openTestCampaigns, redisDb } from '../helpers/campaigns';
 import { useTestRedis, type TestRedis } from '../helpers/redis-server';
