@@ -1,7 +1,7 @@
 /**
  * Leaf helpers shared by several folders, importing nothing of ours: fetch with a timeout and the
  * wording of network errors (simulator, Session API client, Redis store), thrown values as Errors,
- * a response body read up to a byte cap, the one redaction of known secrets.
+ * a response body read up to a byte cap, the one redaction of known secrets, XML escaping.
  */
 export {
   fetchWithTimeout,
@@ -14,3 +14,4 @@ export { describeNetworkError, networkErrorParts, type NetworkErrorParts } from 
 export { BodyTooLarge, isBodyTooLarge, readTextCapped } from './read-capped';
 export { REDACTED, redactor, scrubUrlCredentials, secretSpellings } from './redact';
 export { toError } from './to-error';
+export { escapeXml } from './xml';

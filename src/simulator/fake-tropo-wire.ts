@@ -1,8 +1,8 @@
 /** The wire side of the fake Tropo: which representation a client asked for, reading create requests in every form of §8.1, and Tropo's answers in each (§8.2). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stringifyParameter } from './session-factory';
+import { escapeXml } from '../lib';
 
-/** The largest create request body read. */
 /** The largest create request body read (a real one is a few hundred bytes). */
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -16,14 +16,6 @@ export function formatFor(req: IncomingMessage): Format {
   if (accept.includes('x-www-form-urlencoded')) return 'form';
   // §8.2: XML is what a plain request gets.
   return 'xml';
-}
-
-function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
 }
 
 function unescapeXml(text: string): string {

@@ -1,5 +1,6 @@
 /** Matches a caller's key presses, speech or text against a parsed simple grammar and reports it the way Tropo's recogniser does (./grammar.ts lists the decisions). */
 import { type Grammar, type GrammarAlternative, parseGrammar, parseMode } from './grammar-parse';
+import { escapeXml } from '../lib';
 
 /** How the caller answered: keypad, voice, or a text message. */
 export type InputVia = 'dtmf' | 'speech' | 'text';
@@ -136,14 +137,6 @@ function spokenDigits(text: string): string | null {
 
 function digitsFit(digits: string, alt: { min: number; max: number | null }): boolean {
   return digits.length >= alt.min && (alt.max === null || digits.length <= alt.max);
-}
-
-function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
 }
 
 /** The NLSML document Tropo reports in an ask action's `xml`, in the layout of the 2017 captures. */

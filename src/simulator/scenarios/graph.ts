@@ -1,5 +1,6 @@
 /** An app's call flow as the scenario runs observed it: handlers as nodes, events as edges, unreached handlers marked; as Mermaid text and as a self-contained HTML page with an SVG. */
 import type { AppCoverage } from './coverage';
+import { escapeXml } from '../../lib';
 
 const SESSION = '(session)';
 
@@ -31,14 +32,6 @@ export function mermaidOf(c: AppCoverage): string {
     lines.push(`  class ${c.unreached.map((u) => id.get(u)).join(',')} unreached`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-function xml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
 }
 
 /** Rows of nodes: each node one row below the first node that reaches it (breadth first). */
@@ -88,7 +81,7 @@ export function svgOf(c: AppCoverage): string {
       : `M${x1},${y1} L${x2},${y2}`;
     parts.push(`<path d="${path}" fill="none" stroke="#555" marker-end="url(#arrow)"/>`);
     parts.push(
-      `<text x="${(x1 + x2) / 2 + (back ? 70 : 6)}" y="${(y1 + y2) / 2}" font-size="12" fill="#333">${xml(e.event)}</text>`,
+      `<text x="${(x1 + x2) / 2 + (back ? 70 : 6)}" y="${(y1 + y2) / 2}" font-size="12" fill="#333">${escapeXml(e.event)}</text>`,
     );
   }
   for (const [node, p] of pos) {
@@ -96,7 +89,7 @@ export function svgOf(c: AppCoverage): string {
     const text = unreached ? `${node} (not reached)` : label(c, node);
     parts.push(
       `<rect x="${p.x}" y="${p.y}" width="${W}" height="${H}" rx="${node === SESSION ? 23 : 6}" fill="${unreached ? '#fff' : '#eef4ff'}" stroke="${unreached ? '#999' : '#36c'}"${unreached ? ' stroke-dasharray="5 5"' : ''}/>`,
-      `<text x="${p.x + W / 2}" y="${p.y + H / 2 + 4}" font-size="12" text-anchor="middle" fill="${unreached ? '#888' : '#000'}">${xml(text.length > 38 ? `${text.slice(0, 37)}…` : text)}</text>`,
+      `<text x="${p.x + W / 2}" y="${p.y + H / 2 + 4}" font-size="12" text-anchor="middle" fill="${unreached ? '#888' : '#000'}">${escapeXml(text.length > 38 ? `${text.slice(0, 37)}…` : text)}</text>`,
     );
   }
   return [
@@ -110,13 +103,13 @@ export function svgOf(c: AppCoverage): string {
 /** A self-contained page: the SVG, and the Mermaid text for tools that render it. */
 export function htmlOf(c: AppCoverage): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${xml(c.app)}: call flow</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(c.app)}: call flow</title></head>
 <body style="font-family: sans-serif">
-<h1>${xml(c.app)}: call flow observed by ${c.scenarios} scenario${c.scenarios === 1 ? '' : 's'}</h1>
+<h1>${escapeXml(c.app)}: call flow observed by ${c.scenarios} scenario${c.scenarios === 1 ? '' : 's'}</h1>
 <p>Handlers are boxes (with the verbs their documents held), events are arrows; a dashed box is a handler no scenario reached.</p>
 ${svgOf(c)}
 <h2>Mermaid</h2>
-<pre>${xml(mermaidOf(c))}</pre>
+<pre>${escapeXml(mermaidOf(c))}</pre>
 </body></html>
 `;
 }
