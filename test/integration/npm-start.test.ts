@@ -2,35 +2,18 @@
  * `npm start` as an operator runs it: one server process whose pid and real address are in its
  * "listening" line, which SIGTERM (to that pid, or to npm) stops with exit code 0, leaving nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { listeningUrls } from '../../src/runtime/main';
+import { groupAlive, killGroup, spawnNpm, type NpmProcess } from '../helpers/npm-process';
 import { waitFor } from '../helpers/wait-for';
 
-const ROOT = path.join(__dirname, '..', '..');
-
-interface Started {
-  npm: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output: () => string;
+interface Started extends NpmProcess {
   /** The parsed "listening on" log line. */
   listening: Record<string, unknown>;
 }
 
 const started: Started[] = [];
-
-/** True while any process of the group led by `pgid` is alive. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-}
 
 /** The processes of a process group, from /proc: pid and parent pid. */
 function groupMembers(pgid: number): { pid: number; ppid: number; cmd: string }[] {
@@ -51,38 +34,19 @@ function groupMembers(pgid: number): { pid: number; ppid: number; cmd: string }[
 
 /** Runs `npm start` in its own process group on 127.0.0.1 port 0; resolves once it listens. */
 async function npmStart(): Promise<Started> {
-  const npm = spawn('npm', ['start'], {
-    cwd: ROOT,
-    // A clean environment: no APPS, REDIS_URL or WEB_CONCURRENCY from the shell running the tests.
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? ROOT,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      TSX_DISABLE_CACHE: '1',
-    },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  npm.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  npm.stderr?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    npm.once('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const entry: Started = { ...spawnNpm(['start'], { LOG_LEVEL: 'info' }), listening: {} };
   let ended = false;
-  void exited.then(() => (ended = true));
-  const entry: Started = { npm, exited, output: () => out, listening: {} };
+  void entry.exited.then(() => (ended = true));
   started.push(entry);
+  const out = () => entry.output();
   const lines = () =>
-    out
+    out()
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   await waitFor(
     () => {
-      if (ended) throw new Error(`npm start exited before listening:\n${out}`);
+      if (ended) throw new Error(`npm start exited before listening:\n${out()}`);
       const line = lines().find((l) => String(l.msg).startsWith('listening on '));
       if (line) entry.listening = line;
       return line !== undefined;
@@ -96,9 +60,7 @@ async function npmStart(): Promise<Started> {
 
 afterEach(() => {
   // A failed test must not leave a server behind.
-  for (const { npm } of started.splice(0)) {
-    if (npm.pid !== undefined && groupAlive(npm.pid)) process.kill(-npm.pid, 'SIGKILL');
-  }
+  for (const { child } of started.splice(0)) killGroup(child);
 });
 
 describe('the listening line', () => {
@@ -130,10 +92,10 @@ describe('npm start', () => {
     expect(s.listening.msg).toBe(`listening on http://127.0.0.1:${port} (pid ${pid})`);
 
     // npm, and the one node process it runs (no shell between, nothing forked).
-    const members = groupMembers(s.npm.pid ?? -1);
-    expect(members.map((m) => m.pid).sort()).toEqual([s.npm.pid, pid].sort());
+    const members = groupMembers(s.child.pid ?? -1);
+    expect(members.map((m) => m.pid).sort()).toEqual([s.child.pid, pid].sort());
     const server = members.find((m) => m.pid === pid);
-    expect(server?.ppid).toBe(s.npm.pid);
+    expect(server?.ppid).toBe(s.child.pid);
     expect(server?.cmd).toMatch(/node .*src\/cli\/index\.ts serve$/);
 
     const health = await fetch(`${url}/healthz`);
@@ -141,16 +103,16 @@ describe('npm start', () => {
 
     process.kill(pid, 'SIGTERM');
     await expect(s.exited).resolves.toEqual({ code: 0, signal: null });
-    await waitFor(() => !groupAlive(s.npm.pid ?? -1), 'every process of npm start to end', 5000);
+    await waitFor(() => !groupAlive(s.child.pid ?? -1), 'every process of npm start to end', 5000);
     expect(s.output()).toContain('"msg":"shut down"');
   });
 
   it('when SIGTERM reaches npm itself, then the server is stopped too (not left orphaned)', async () => {
     const s = await npmStart();
     const pid = Number(s.listening.pid);
-    process.kill(s.npm.pid ?? -1, 'SIGTERM');
+    process.kill(s.child.pid ?? -1, 'SIGTERM');
     await s.exited;
-    await waitFor(() => !groupAlive(s.npm.pid ?? -1), 'the server to end with npm', 10_000);
+    await waitFor(() => !groupAlive(s.child.pid ?? -1), 'the server to end with npm', 10_000);
     expect(s.output()).toContain(`"pid":${pid},"msg":"shut down"`);
   });
 });
