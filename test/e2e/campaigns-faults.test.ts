@@ -152,12 +152,19 @@ describe('campaigns under faults', () => {
   });
 
   // Outcomes reported while the servers' Redis connections come back are retried in the
-  // background (src/server/outcomes.ts), so a call placed after the restart ends with what it
-  // reported, not `unknown` by timeout.
+  // background (src/server/outcomes.ts), launches wait for the state store, and a call reaching
+  // a server without it reports failed: so a call placed after the restart ends with what it
+  // reported, not `unknown` by timeout. A call in progress when Redis died loses its state (its
+  // next turn hears the apology) and may end `unknown`; how many depends on how many calls were
+  // under way (about rate x call length), so the check is where they were launched, not a count.
   it('when Redis came back, then unknown is only where a launch was in flight at the restart', () => {
     const { campaign, launches, at, end } = afterRedis;
     const unknown = checkUnknownsInFlight(campaign, launches, at, end);
-    expect(unknown).toBeLessThanOrEqual(5);
+    const inFlight = launches.filter((l) => {
+      const t = Date.parse(l.at);
+      return t >= at - IN_FLIGHT_MS && t <= end;
+    }).length;
+    expect(unknown).toBeLessThanOrEqual(inFlight);
   });
 
   it('when the same campaign is posted twice at once with one Idempotency-Key, then it exists once and nobody is dialled twice', async () => {
