@@ -13,7 +13,13 @@ import {
 } from 'express';
 import { errorBody, errorCatalogue } from '../src/server/errors';
 import { bearerMatches } from '../src/server/launch';
-import { PAGE_DIR, type Phone, type PhoneRefusal, isRefusal } from '../src/phone';
+import {
+  PAGE_DIR,
+  type Phone,
+  type PhoneRefusal,
+  isLoopbackHostHeader,
+  isRefusal,
+} from '../src/phone';
 
 /** The page's files: name → content type. Read once: they are small and never change while running. */
 const FILES: Readonly<Record<string, string>> = {
@@ -76,7 +82,14 @@ export function phoneRoutes(
 
   const key = options.apiKey;
   const guard = (req: Request, res: Response, next: NextFunction): void => {
-    if (key === undefined || bearerMatches(req.get('authorization'), key)) {
+    if (key === undefined) {
+      // Without a key, loopback is the only guard; a page on another site whose name was
+      // re-pointed at 127.0.0.1 (DNS rebinding) still sends its own name in Host: refused.
+      if (isLoopbackHostHeader(req.get('host'))) next();
+      else sendRefusal(res, { code: 'PHONE_NOT_LOOPBACK', issues: [] });
+      return;
+    }
+    if (bearerMatches(req.get('authorization'), key)) {
       next();
       return;
     }

@@ -1,7 +1,8 @@
 /**
  * Leaf helpers shared by several folders, importing nothing of ours: fetch with a timeout and the
  * wording of network errors (simulator, Session API client, Redis store), thrown values as Errors,
- * a response body read up to a byte cap, the one redaction of known secrets, XML escaping.
+ * a response body read up to a byte cap, the one redaction of known secrets, XML escaping, and
+ * whether a host is loopback.
  */
 export {
   fetchWithTimeout,
@@ -15,3 +16,4 @@ export { BodyTooLarge, isBodyTooLarge, readTextCapped } from './read-capped';
 export { REDACTED, redactor, scrubUrlCredentials, secretSpellings } from './redact';
 export { toError } from './to-error';
 export { escapeXml } from './xml';
+export { isLoopbackHost, isLoopbackHostHeader } from './loopback';

@@ -5,6 +5,8 @@ export { createPhone, isRefusal, MAX_PHONE_SECONDS, MAX_PHONE_SESSIONS } from '.
 export type { Phone, PhoneDeps, PhoneRefusal } from './service';
 export type { PhoneEvent, PhoneSession } from './sessions';
 export type { Question, Reply } from './interactive';
+/** For the routes' guard: without API_KEY only requests addressed to loopback are served. */
+export { isLoopbackHostHeader } from '../lib';
 
 /** The folder of the page's files (index.html, phone.js, phone.css), beside this module in src/ and in dist/. */
 export const PAGE_DIR = path.join(__dirname, 'page');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { scrubUrlCredentials } from '../lib';
+import { isLoopbackHost, scrubUrlCredentials } from '../lib';
 import { APP_NAME_PATTERN } from '../server/app-name';
 import type { Config } from '../server/config';
 import { isTimeZone, parseQuietHours } from '../campaigns/time';
@@ -176,15 +176,6 @@ export function environment(): Readonly<Record<string, string | undefined>> {
 /** How the server is run: `dev` (`npm run dev`) turns the browser phone on and listens on loopback unless told otherwise. */
 export interface ConfigMode {
   dev?: boolean | undefined;
-}
-
-/** True when `host` only takes connections from this machine. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /** Parses the environment (default: `process.env`) into a Config, or throws a ConfigError naming each bad key. */

@@ -99,6 +99,11 @@ export const errorCatalogue = {
     status: 400,
     message: 'The phone request is not valid; nothing was started or answered.',
   },
+  PHONE_NOT_LOOPBACK: {
+    status: 403,
+    message:
+      'Without API_KEY the browser phone answers only requests made to this machine by a loopback name (http://127.0.0.1:PORT or http://localhost:PORT); set API_KEY to use it under another name.',
+  },
   PHONE_BUSY: {
     status: 503,
     message:

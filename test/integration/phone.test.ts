@@ -56,6 +56,32 @@ describe('the phone page', () => {
     await close();
   });
 
+  it('when API_KEY is not set, then the API answers only requests addressed to a loopback name (no DNS rebinding)', async () => {
+    const { app, close } = buildTestApp({ PHONE_UI: 'on', HOST: '127.0.0.1' });
+    for (const host of [
+      'evil.example',
+      'evil.example:3000',
+      '192.168.1.20:3000',
+      '127.0.0.1.evil.example',
+    ]) {
+      const refused = await request(app).get('/phone/api/check').set('host', host).expect(403);
+      expect(refused.body.error.code).toBe('PHONE_NOT_LOOPBACK');
+      await request(app).post('/phone/api/sessions').set('host', host).send({}).expect(403);
+    }
+    for (const host of ['localhost:3000', '127.0.0.1:3000', '[::1]:3000', 'LOCALHOST']) {
+      await request(app).get('/phone/api/check').set('host', host).expect(200);
+    }
+    // With a key, the key decides whatever the name.
+    await close();
+    const keyed = buildTestApp({ PHONE_UI: 'on', API_KEY: PLANTED.apiKey });
+    await request(keyed.app)
+      .get('/phone/api/check')
+      .set('host', 'phone.example.com')
+      .set('authorization', `Bearer ${PLANTED.apiKey}`)
+      .expect(200);
+    await keyed.close();
+  });
+
   it("when the page asks for an app's launch form, then it gets the params schema as JSON Schema (input side)", async () => {
     const { app, close } = buildTestApp({ PHONE_UI: 'on', HOST: '127.0.0.1' });
     const res = await request(app).get('/phone/api/apps/appointment-reminder/params').expect(200);

@@ -31,6 +31,7 @@ describe('the error catalogue', () => {
         'NOT_A_SESSION',
         'PATH_INVALID',
         'PHONE_BUSY',
+        'PHONE_NOT_LOOPBACK',
         'PHONE_NOT_WAITING',
         'PHONE_REQUEST_INVALID',
         'PHONE_SESSION_NOT_FOUND',

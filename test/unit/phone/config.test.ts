@@ -1,5 +1,6 @@
 /** PHONE_UI in the config: off unless asked for or under `npm run dev`, and never open to the network without API_KEY. */
-import { ConfigError, isLoopbackHost, loadConfig } from '../../../src/runtime/config';
+import { isLoopbackHost } from '../../../src/lib';
+import { ConfigError, loadConfig } from '../../../src/runtime/config';
 
 describe('PHONE_UI', () => {
   it('when unset, then the phone is off, and on under npm run dev (serve --dev)', () => {
