@@ -3,19 +3,11 @@ import { createSimulateCommand } from '../../../src/cli/simulate';
 import { defineApp } from '../../../src/sdk/define-app';
 import { AppRegistry, moduleApp } from '../../../src/server/registry';
 import { ask, hangup, say } from '../../../src/tropo';
+import { throwingApp } from '../../helpers/faulty-apps';
 import { memoryIO } from '../../helpers/memory-io';
 
 const registry = new AppRegistry([
-  moduleApp(
-    defineApp({
-      name: 'throws',
-      description: 'a start that throws',
-      channels: ['voice'],
-      start: () => {
-        throw new Error('the database is down');
-      },
-    }),
-  ),
+  throwingApp(),
   moduleApp(
     defineApp({
       name: 'fine',

@@ -8,19 +8,11 @@ import { defineApp } from '../../../src/sdk/define-app';
 import { AppRegistry, moduleApp } from '../../../src/server/registry';
 import { loadScenarioFile } from '../../../src/simulator/scenarios';
 import { ask, hangup, on, say } from '../../../src/tropo';
+import { throwingApp } from '../../helpers/faulty-apps';
 import { memoryIO } from '../../helpers/memory-io';
 
 const registry = new AppRegistry([
-  moduleApp(
-    defineApp({
-      name: 'throws',
-      description: 'a start that throws',
-      channels: ['voice'],
-      start: () => {
-        throw new Error('the database is down');
-      },
-    }),
-  ),
+  throwingApp(),
   moduleApp(
     defineApp({
       name: 'menu',
