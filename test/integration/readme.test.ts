@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ts from 'typescript';
 import { runCli } from '../../src/cli/index';
 import { loadApps } from '../../src/server/registry';
 import {
@@ -17,6 +16,7 @@ import {
   type SessionSpec,
 } from '../../src/simulator';
 import { memoryIO } from '../helpers/memory-io';
+import { typeErrors } from '../helpers/type-check';
 
 const ROOT = path.join(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -100,19 +100,7 @@ describe('README', () => {
     afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
     it('when type-checked with the project settings, then it has no errors', () => {
-      const { config } = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (f) =>
-        ts.sys.readFile(f),
-      );
-      const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
-      const program = ts.createProgram([file], {
-        ...options,
-        noEmit: true,
-        rootDir: path.parse(tmp).root,
-      });
-      const diagnostics = ts
-        .getPreEmitDiagnostics(program)
-        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-      expect(diagnostics).toEqual([]);
+      expect(typeErrors([file])).toEqual([]);
     });
 
     it('when played as an inbound call and when launched with --param, then both end normally with the answer said', async () => {
