@@ -2,28 +2,20 @@
 import { TEXT_NETWORKS, type Channel } from './fields';
 import { formatPath, type Issue, type Segment } from './issues';
 import { hasOwn, isObject } from './json';
-import type { NormalDocument, NormalVerb, VerbName } from './schema';
+import type { NormalDocument, VerbName } from './schema';
+import {
+  askOutsideConnect,
+  duplicateHandlers,
+  handlerDoesNothing,
+  misplacedEvents,
+} from './handler-rules';
+import { warn, type Rule, type RuleContext } from './rule-kit';
 import type { AskBody } from './verbs/ask';
-import type { OnBody } from './verbs/on';
 
 /** Where a normal verb came from: the path of its body in the input, and that raw body. */
 export interface Origin {
   path: readonly Segment[];
   raw: unknown;
-}
-
-/** What every rule sees. */
-interface RuleContext {
-  verbs: readonly NormalVerb[];
-  channel: Channel | undefined;
-  /** The input path of a place inside verb `index`'s body, given by its normal-form segments. */
-  at: (index: number, ...segments: Segment[]) => string;
-}
-
-type Rule = (ctx: RuleContext) => Issue[];
-
-function warn(path: string, message: string): Issue {
-  return { path, message, severity: 'warning' };
 }
 
 /** Maps normal-form segments to the input's: a list index is dropped where the input had one object. */
@@ -43,15 +35,6 @@ function inputPath(origin: Origin, segments: readonly Segment[]): string {
   }
   return formatPath(out);
 }
-
-const TOP_LEVEL_ONLY_ELSEWHERE = new Map([
-  ['ring', 'is a transfer event: put this handler in the transfer\'s "on"'],
-  ['connect', 'is a transfer event: put this handler in the transfer\'s "on"'],
-  ['join', 'is a conference event: put this handler in the conference\'s "on"'],
-  ['leave', 'is a conference event: put this handler in the conference\'s "on"'],
-]);
-
-const SAY_EVENT = /^(timeout|nomatch(:\d+)?)$/;
 
 function isSilentSignals(signals: string | string[]): boolean {
   return Array.isArray(signals) ? signals.length === 0 : signals === '';
@@ -221,89 +204,6 @@ const networkChannelMismatch: Rule = ({ verbs, at }) =>
           `channel TEXT needs a text network such as SMS, not ${body.network}`,
         ),
       ];
-    }
-    return [];
-  });
-
-/** Events that belong inside transfer/conference, or that are say events, used as top-level handlers. */
-const misplacedEvents: Rule = ({ verbs, at }) =>
-  verbs.flatMap((verb, i) => {
-    if ('on' in verb) {
-      const event = verb.on.event;
-      const elsewhere = TOP_LEVEL_ONLY_ELSEWHERE.get(event);
-      if (elsewhere !== undefined) return [warn(at(i, 'event'), `"${event}" ${elsewhere}`)];
-      if (SAY_EVENT.test(event)) {
-        return [
-          warn(
-            at(i, 'event'),
-            `"${event}" is not an on event: it marks a say item of an ask or record (use "incomplete" here)`,
-          ),
-        ];
-      }
-      return [];
-    }
-    const nested = (handlers: OnBody[] | undefined, allowed: string[], owner: string) =>
-      (handlers ?? []).flatMap((handler, j) =>
-        allowed.includes(handler.event)
-          ? []
-          : [
-              warn(
-                at(i, 'on', j, 'event'),
-                `"${handler.event}" is not a ${owner} event; ${owner} handlers are ${allowed.join(' and ')}`,
-              ),
-            ],
-      );
-    if ('transfer' in verb) return nested(verb.transfer.on, ['ring', 'connect'], 'transfer');
-    if ('conference' in verb) return nested(verb.conference.on, ['join', 'leave'], 'conference');
-    return [];
-  });
-
-/** Two top-level handlers for one event: which one Tropo uses is not documented. */
-const duplicateHandlers: Rule = ({ verbs, at }) => {
-  const seen = new Set<string>();
-  return verbs.flatMap((verb, i) => {
-    if (!('on' in verb)) return [];
-    if (!seen.has(verb.on.event)) {
-      seen.add(verb.on.event);
-      return [];
-    }
-    return [
-      warn(
-        at(i, 'event'),
-        `a second handler for "${verb.on.event}"; which one Tropo uses is not documented`,
-      ),
-    ];
-  });
-};
-
-/** A handler with nothing to do is the same as no handler. */
-const handlerDoesNothing: Rule = ({ verbs, at }) =>
-  verbs.flatMap((verb, i) =>
-    'on' in verb &&
-    verb.on.next === undefined &&
-    verb.on.say === undefined &&
-    verb.on.ask === undefined &&
-    verb.on.post === undefined
-      ? [
-          warn(
-            at(i),
-            `the handler for "${verb.on.event}" does nothing: give it a "next" URL or a "say"`,
-          ),
-        ]
-      : [],
-  );
-
-/** An ask inside a handler only runs in a transfer's connect handler (the whisper). */
-const askOutsideConnect: Rule = ({ verbs, at }) =>
-  verbs.flatMap((verb, i) => {
-    const message = 'an ask inside a handler only runs in a transfer "connect" handler';
-    if ('on' in verb) return verb.on.ask !== undefined ? [warn(at(i, 'ask'), message)] : [];
-    if ('transfer' in verb) {
-      return (verb.transfer.on ?? []).flatMap((handler, j) =>
-        handler.ask !== undefined && handler.event !== 'connect'
-          ? [warn(at(i, 'on', j, 'ask'), message)]
-          : [],
-      );
     }
     return [];
   });
