@@ -252,7 +252,7 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     '## Targets',
     '',
-    `For \`ours\`: req/s ≥ ${LIMITS.minThroughputVsExpress}× express-echo and ≥ ${LIMITS.minThroughputVsPeer}× tropo-webapi-peer, p99 ≤ ${LIMITS.maxP99VsExpress}× express-echo (${r.settings.connections} connections) on the full-pipeline scenarios; cold start ≤ ${LIMITS.maxColdStartMs} ms; RSS after load ≤ ${LIMITS.maxRssMB} MB.`,
+    `For \`ours\`: req/s ≥ ${LIMITS.minThroughputVsExpress}× express-echo and ≥ ${LIMITS.minThroughputVsPeer}× tropo-webapi-peer, p99 ≤ ${LIMITS.maxP99VsExpress}× express-echo (${r.settings.connections} connections) on the full-pipeline scenarios; cold start ≤ ${LIMITS.maxColdStartVsExpress}× express-echo's; RSS after load ≤ ${LIMITS.maxRssVsExpress}× express-echo's (the issue's targets, #17).`,
     '',
     checksLine(r) ?? md(checksTable(r.checks)),
     '',
