@@ -27,6 +27,22 @@ export function setOwn(target: JsonObject, key: string, value: unknown): void {
   }
 }
 
+/**
+ * A shallow copy of `object` without `keys`, in the same key order: what `{ a, ...rest }` gives,
+ * at a tenth of its cost (V8 runs an object rest with excluded keys in its runtime, ~5 µs a call,
+ * which made the builders and schema transforms that used it the costliest steps of a request).
+ */
+export function omit<T extends object, K extends keyof T & string>(
+  object: T,
+  keys: readonly K[],
+): Omit<T, K> {
+  const out: JsonObject = {};
+  for (const key of Object.keys(object)) {
+    if (!(keys as readonly string[]).includes(key)) setOwn(out, key, (object as JsonObject)[key]);
+  }
+  return out as Omit<T, K>;
+}
+
 /** Copies plain objects and arrays, leaving out properties whose value is `undefined`. */
 export function compact<T>(value: T): T {
   return compactValue(value) as T;

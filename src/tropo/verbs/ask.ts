@@ -14,7 +14,7 @@ import {
   toSayItems,
   type SayInput,
 } from '../fields';
-import { compact } from '../json';
+import { compact, omit } from '../json';
 
 export const askBodySchema = strictObject({
   choices: choicesSchema,
@@ -44,7 +44,8 @@ export type AskOptions = Omit<AskBody, 'say'> & { say?: SayInput };
 
 /** Turns ask options into the canonical body (also used for the ask inside a transfer connect handler). */
 export function toAskBody(opts: AskOptions): AskBody {
-  const { say, ...rest } = opts;
+  const { say } = opts;
+  const rest = omit(opts, ['say']);
   return compact(say === undefined ? rest : { ...rest, say: toSayItems(say) });
 }
 

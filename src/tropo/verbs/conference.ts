@@ -10,7 +10,7 @@ import {
   strictObject,
   terminatorSchema,
 } from '../fields';
-import { compact } from '../json';
+import { compact, omit } from '../json';
 import { onHandlersSchema, toOnBodies, type OnOptions } from './on';
 
 export const conferenceBodySchema = strictObject({
@@ -39,10 +39,10 @@ export type ConferenceOptions = Omit<ConferenceBody, 'id' | 'on'> & {
 
 /** Builds `{"conference":{…}}`. */
 export function conference(opts: ConferenceOptions): { conference: ConferenceBody } {
-  const { on, ...rest } = opts;
+  const { on } = opts;
   return {
     conference: compact({
-      ...rest,
+      ...omit(opts, ['on']),
       id: String(opts.id),
       on: toOnBodies(on),
     }),

@@ -9,7 +9,7 @@ import {
   toSayItems,
   type SayInput,
 } from '../fields';
-import { compact } from '../json';
+import { compact, omit } from '../json';
 import { askBodySchema, toAskBody, type AskOptions } from './ask';
 
 export const onHandlerSchema = strictObject({
@@ -35,9 +35,9 @@ export type OnOptions = Omit<OnBody, 'say' | 'ask'> & {
 
 /** Turns handler options into the canonical handler body. */
 export function toOnBody(opts: OnOptions): OnBody {
-  const { say, ask, ...rest } = opts;
+  const { say, ask } = opts;
   return compact({
-    ...rest,
+    ...omit(opts, ['say', 'ask']),
     say: say === undefined ? undefined : toSayItems(say),
     ask: ask === undefined ? undefined : toAskBody(ask),
   });

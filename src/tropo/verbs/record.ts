@@ -6,6 +6,7 @@ import {
   count,
   emailFormatSchema,
   foldRecordingUrls,
+  RECORDING_URL_FIELDS,
   formatSchema,
   logSecuritySchema,
   nonEmptyString,
@@ -24,7 +25,7 @@ import {
   type RecordingUrlInput,
   type SayInput,
 } from '../fields';
-import { compact } from '../json';
+import { compact, omit } from '../json';
 
 export const transcriptionSchema = strictObject({
   url: nonEmptyString,
@@ -66,12 +67,13 @@ export type RecordBody = Omit<
 
 export const recordBodySchema = recordFields
   .superRefine(requireRecordingUrl, whenObject)
-  .transform(
-    ({ url, recordURL, recordingURL, username, password, method, ...rest }): RecordBody => ({
+  .transform((body): RecordBody => {
+    const { url, recordURL, recordingURL, username, password, method } = body;
+    return {
       url: foldRecordingUrls({ url, recordURL, recordingURL, username, password, method }),
-      ...rest,
-    }),
-  );
+      ...omit(body, RECORDING_URL_FIELDS),
+    };
+  });
 
 /** Options of the `record` builder: `url` may be a string, an object or a list; `say` a string. */
 export type RecordOptions = Omit<RecordBody, 'url' | 'say' | 'transcription'> & {
@@ -93,11 +95,11 @@ function toTranscriptions(
 
 /** Builds `{"record":{…}}`. */
 export function record(opts: RecordOptions): { record: RecordBody } {
-  const { url, say, transcription, ...rest } = opts;
+  const { url, say, transcription } = opts;
   return {
     record: compact({
       url: toRecordingUrls(url),
-      ...rest,
+      ...omit(opts, ['url', 'say', 'transcription']),
       say: say === undefined ? undefined : toSayItems(say),
       transcription: toTranscriptions(transcription),
     }),
