@@ -14,7 +14,7 @@ import {
   toSayItems,
   type SayInput,
 } from '../fields';
-import { compact, omit } from '../json';
+import { compact, omit, type JsonObject } from '../json';
 
 export const askBodySchema = strictObject({
   choices: choicesSchema,
@@ -45,8 +45,9 @@ export type AskOptions = Omit<AskBody, 'say'> & { say?: SayInput };
 /** Turns ask options into the canonical body (also used for the ask inside a transfer connect handler). */
 export function toAskBody(opts: AskOptions): AskBody {
   const { say } = opts;
-  const rest = omit(opts, ['say']);
-  return compact(say === undefined ? rest : { ...rest, say: toSayItems(say) });
+  const body = omit(opts, ['say']) as JsonObject;
+  if (say !== undefined) body.say = toSayItems(say);
+  return compact(body) as AskBody;
 }
 
 /** Builds `{"ask":{…}}`. */

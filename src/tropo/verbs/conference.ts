@@ -10,7 +10,7 @@ import {
   strictObject,
   terminatorSchema,
 } from '../fields';
-import { compact, omit } from '../json';
+import { compact, omit, type JsonObject } from '../json';
 import { onHandlersSchema, toOnBodies, type OnOptions } from './on';
 
 export const conferenceBodySchema = strictObject({
@@ -40,11 +40,9 @@ export type ConferenceOptions = Omit<ConferenceBody, 'id' | 'on'> & {
 /** Builds `{"conference":{…}}`. */
 export function conference(opts: ConferenceOptions): { conference: ConferenceBody } {
   const { on } = opts;
-  return {
-    conference: compact({
-      ...omit(opts, ['on']),
-      id: String(opts.id),
-      on: toOnBodies(on),
-    }),
-  };
+  const body = omit(opts, ['on']) as JsonObject;
+  // Assigned over the copied id: it keeps its place, as the literal's later key did.
+  body.id = String(opts.id);
+  body.on = toOnBodies(on);
+  return { conference: compact(body) as ConferenceBody };
 }

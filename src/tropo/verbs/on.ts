@@ -9,7 +9,7 @@ import {
   toSayItems,
   type SayInput,
 } from '../fields';
-import { compact, omit } from '../json';
+import { compact, omit, type JsonObject } from '../json';
 import { askBodySchema, toAskBody, type AskOptions } from './ask';
 
 export const onHandlerSchema = strictObject({
@@ -36,11 +36,10 @@ export type OnOptions = Omit<OnBody, 'say' | 'ask'> & {
 /** Turns handler options into the canonical handler body. */
 export function toOnBody(opts: OnOptions): OnBody {
   const { say, ask } = opts;
-  return compact({
-    ...omit(opts, ['say', 'ask']),
-    say: say === undefined ? undefined : toSayItems(say),
-    ask: ask === undefined ? undefined : toAskBody(ask),
-  });
+  const body = omit(opts, ['say', 'ask']) as JsonObject;
+  if (say !== undefined) body.say = toSayItems(say);
+  if (ask !== undefined) body.ask = toAskBody(ask);
+  return compact(body) as OnBody;
 }
 
 /**

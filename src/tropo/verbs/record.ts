@@ -25,7 +25,7 @@ import {
   type RecordingUrlInput,
   type SayInput,
 } from '../fields';
-import { compact, omit } from '../json';
+import { compact, copyWithout } from '../json';
 
 export const transcriptionSchema = strictObject({
   url: nonEmptyString,
@@ -69,10 +69,8 @@ export const recordBodySchema = recordFields
   .superRefine(requireRecordingUrl, whenObject)
   .transform((body): RecordBody => {
     const { url, recordURL, recordingURL, username, password, method } = body;
-    return {
-      url: foldRecordingUrls({ url, recordURL, recordingURL, username, password, method }),
-      ...omit(body, RECORDING_URL_FIELDS),
-    };
+    const urls = foldRecordingUrls({ url, recordURL, recordingURL, username, password, method });
+    return copyWithout({ url: urls }, body, RECORDING_URL_FIELDS) as RecordBody;
   });
 
 /** Options of the `record` builder: `url` may be a string, an object or a list; `say` a string. */
@@ -96,12 +94,8 @@ function toTranscriptions(
 /** Builds `{"record":{…}}`. */
 export function record(opts: RecordOptions): { record: RecordBody } {
   const { url, say, transcription } = opts;
-  return {
-    record: compact({
-      url: toRecordingUrls(url),
-      ...omit(opts, ['url', 'say', 'transcription']),
-      say: say === undefined ? undefined : toSayItems(say),
-      transcription: toTranscriptions(transcription),
-    }),
-  };
+  const body = copyWithout({ url: toRecordingUrls(url) }, opts, ['url', 'say', 'transcription']);
+  if (say !== undefined) body.say = toSayItems(say);
+  body.transcription = toTranscriptions(transcription);
+  return { record: compact(body) as RecordBody };
 }

@@ -14,7 +14,7 @@ import {
   type RecordingUrl,
   type RecordingUrlInput,
 } from '../fields';
-import { compact, omit } from '../json';
+import { compact, copyWithout } from '../json';
 
 const startRecordingFields = strictObject({
   ...recordingFields,
@@ -36,10 +36,8 @@ export const startRecordingBodySchema = startRecordingFields
   .superRefine(requireRecordingUrl, whenObject)
   .transform((body): StartRecordingBody => {
     const { url, recordURL, recordingURL, username, password, method } = body;
-    return {
-      url: foldRecordingUrls({ url, recordURL, recordingURL, username, password, method }),
-      ...omit(body, RECORDING_URL_FIELDS),
-    };
+    const urls = foldRecordingUrls({ url, recordURL, recordingURL, username, password, method });
+    return copyWithout({ url: urls }, body, RECORDING_URL_FIELDS) as StartRecordingBody;
   });
 
 /** Options of the `startRecording` builder: `url` may be a string, an object or a list. */

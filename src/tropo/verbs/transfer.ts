@@ -15,7 +15,7 @@ import {
   toDestinations,
   type DestinationInput,
 } from '../fields';
-import { compact, omit } from '../json';
+import { compact, copyWithout, omit } from '../json';
 import { onHandlersSchema, toOnBodies, type OnOptions } from './on';
 
 const transferFields = strictObject({
@@ -62,11 +62,7 @@ export type TransferOptions = Omit<TransferBody, 'to' | 'on'> & {
 /** Builds `{"transfer":{…}}`. */
 export function transfer(opts: TransferOptions): { transfer: TransferBody } {
   const { to, on } = opts;
-  return {
-    transfer: compact({
-      to: toDestinations(to),
-      ...omit(opts, ['to', 'on']),
-      on: toOnBodies(on),
-    }),
-  };
+  const body = copyWithout({ to: toDestinations(to) }, opts, ['to', 'on']);
+  body.on = toOnBodies(on);
+  return { transfer: compact(body) as TransferBody };
 }

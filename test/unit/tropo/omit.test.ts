@@ -1,6 +1,6 @@
 /** Tests that `omit` gives what an object rest (`{ a, ...rest }`) gives: the same keys, values and order. */
 import fc from 'fast-check';
-import { omit } from '../../../src/tropo/json';
+import { copyWithout, omit } from '../../../src/tropo/json';
 
 /** The object rest it replaces, for any list of excluded keys. */
 function rest(object: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
@@ -24,6 +24,15 @@ describe('omit', () => {
       ),
       { seed: 20240917 },
     );
+  });
+
+  it('when copying onto a target, then its keys come first and the source keys follow in order', () => {
+    const target = copyWithout({ to: ['a'] }, { on: 1, timeout: 30, to: 'x', name: 'n' }, [
+      'to',
+      'on',
+    ]);
+    expect(Object.keys(target)).toEqual(['to', 'timeout', 'name']);
+    expect(target).toEqual({ to: ['a'], timeout: 30, name: 'n' });
   });
 
   it('when a key is __proto__, then it is copied as data and the prototype is untouched', () => {
