@@ -72,14 +72,26 @@ export interface BenchResults {
   elapsedSeconds: number;
 }
 
-/** The issue's limits, in one place. */
+/** The issue's limits (#17), in one place: every one a ratio to a baseline measured in the same run. */
 export const LIMITS = {
   minThroughputVsExpress: 0.9,
   minThroughputVsPeer: 1.0,
-  maxP99VsExpress: 1.2,
-  maxColdStartMs: 500,
-  maxRssMB: 80,
+  maxP99VsExpress: 1.3,
+  /** Cold start to the first answer, against express-echo's. */
+  maxColdStartVsExpress: 1.2,
+  /** RSS right after the last load run, against express-echo's. */
+  maxRssVsExpress: 1.1,
 } as const;
+
+/** The baseline the start-up and memory limits are ratios to. */
+const FLOOR: TargetName = 'express-echo';
+
+/** a / b, or NaN when either is missing (a missing measurement fails its check). */
+function over(a: number | undefined, b: number | undefined): number {
+  return a === undefined || b === undefined || b <= 0
+    ? Number.NaN
+    : Math.round((a / b) * 100) / 100;
+}
 
 /** Medians of every scenario and target that has rounds. */
 export function mediansOf(rounds: ByScenario<LoadSample[]>): ByScenario<Summary> {
@@ -164,16 +176,16 @@ export function checksOf(
   }
   checks.push(
     check(
-      'cold start to first answer, ms',
-      results.coldStart[CANDIDATE]?.medianMs ?? Number.NaN,
+      `cold start vs ${FLOOR}`,
+      over(results.coldStart[CANDIDATE]?.medianMs, results.coldStart[FLOOR]?.medianMs),
       '<=',
-      LIMITS.maxColdStartMs,
+      LIMITS.maxColdStartVsExpress,
     ),
     check(
-      'RSS after load, MB',
-      results.memory[CANDIDATE]?.rssMB ?? Number.NaN,
+      `RSS after load vs ${FLOOR}`,
+      over(results.memory[CANDIDATE]?.rssMB, results.memory[FLOOR]?.rssMB),
       '<=',
-      LIMITS.maxRssMB,
+      LIMITS.maxRssVsExpress,
     ),
   );
   return checks;

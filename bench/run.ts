@@ -7,6 +7,7 @@ import {
   runCampaignBench,
   writeCampaignReport,
 } from './campaigns';
+import { buildProduct } from './build';
 import { measureColdStarts } from './coldstart';
 import { runLoad, type LoadSample } from './load';
 import {
@@ -113,6 +114,11 @@ async function serverBench(): Promise<void> {
     `bench: targets ${names.join(', ')}${absent.length > 0 ? ` (absent: ${absent.join(', ')})` : ''}; ` +
       `about ${Math.round(estimateSeconds(settings, names.length))} s`,
   );
+
+  if (names.includes('ours') && settings.product === 'build') {
+    progress('building the product (tsc -p tsconfig.build.json) into .tmp/bench-build…');
+    buildProduct();
+  }
 
   // Cold starts first, while nothing else runs.
   progress(`cold start: ${settings.coldStarts} spawns per target…`);

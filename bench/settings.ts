@@ -1,3 +1,5 @@
+import { productSource } from './build';
+
 /** The benchmark's knobs, read once from BENCH_* environment variables, with defaults sized for a 3-minute run on 2 cores. */
 
 /** Everything the run is parameterised by; recorded in results.json. */
@@ -17,6 +19,8 @@ export interface BenchSettings {
   /** Seconds of simulator sessions, split in three rounds. */
   simulatorDuration: number;
   simulatorConcurrency: number;
+  /** Where `ours` is loaded from: the compiled build that ships (default) or the TypeScript sources. */
+  product: 'build' | 'sources';
   /** Where results.json, RESULTS.md and the chart are written. */
   outDir: string;
 }
@@ -45,6 +49,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     coldStarts: positive(env, 'BENCH_COLD_STARTS', 5, true),
     simulatorDuration: positive(env, 'BENCH_SIM_DURATION', 3, false),
     simulatorConcurrency: positive(env, 'BENCH_SIM_CONCURRENCY', 1, true),
+    product: productSource(env),
     outDir: env.BENCH_OUT_DIR?.trim() || __dirname,
   };
 }

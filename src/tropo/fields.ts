@@ -306,6 +306,16 @@ export function requireRecordingUrl(value: unknown, ctx: z.core.$RefinementCtx):
 /** Lets a refinement run whenever the value is an object, even after other problems were found. */
 export const whenObject = { when: (payload: { value: unknown }) => isObject(payload.value) };
 
+/** The fields `foldRecordingUrls` folds into `url`: left out of the body beside it. */
+export const RECORDING_URL_FIELDS = [
+  'url',
+  'recordURL',
+  'recordingURL',
+  'username',
+  'password',
+  'method',
+] as const;
+
 /**
  * Folds every accepted spelling of a recording destination into an array of objects: `url`,
  * `recordURL` (C#) and `recordingURL` (newest docs), in any shape, with sibling

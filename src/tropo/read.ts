@@ -5,16 +5,67 @@ import { hasOwn, isObject, setOwn, type JsonObject } from './json';
 
 const PARSE_OPTIONS = { reportInput: true } as const;
 
+/**
+ * Schemas that read some values as those very values, with the test for such a value: a field
+ * that passes it is taken as it is, without running zod (a session has some twenty fields, nearly
+ * all plain strings). test/unit/tropo/read-fast-path.test.ts checks each test against its schema.
+ */
+const UNCHANGED = new Map<z.ZodType, (value: unknown) => boolean>();
+
+function readsUnchanged<S extends z.ZodType>(schema: S, test: (value: unknown) => boolean): S {
+  UNCHANGED.set(schema, test);
+  return schema;
+}
+
+/** True when `schema` would read `value` as `value` itself, known without running it. */
+export function readsAsItself(schema: z.ZodType, value: unknown): boolean {
+  return UNCHANGED.get(schema)?.(value) === true;
+}
+
+const isString = (value: unknown): boolean => typeof value === 'string';
+const isFiniteNumber = (value: unknown): boolean =>
+  typeof value === 'number' && Number.isFinite(value);
+
 /** A string, or a number that stands for one (ids and numbers Tropo may send unquoted). */
-export const stringLike = z.union([z.string(), z.number()]).transform((v) => String(v));
+export const stringLike = readsUnchanged(
+  z.union([z.string(), z.number()]).transform((v) => String(v)),
+  isString,
+);
 /** A number, or a string holding one. */
-export const numberLike = z.union([
-  z.number(),
-  z
-    .string()
-    .regex(/^\s*-?\d+(\.\d+)?\s*$/, { error: 'expected a number' })
-    .transform((v) => Number(v)),
-]);
+export const numberLike = readsUnchanged(
+  z.union([
+    z.number(),
+    z
+      .string()
+      .regex(/^\s*-?\d+(\.\d+)?\s*$/, { error: 'expected a number' })
+      .transform((v) => Number(v)),
+  ]),
+  isFiniteNumber,
+);
+/** `stringLike` or null. */
+export const nullableStringLike = readsUnchanged(
+  stringLike.nullable(),
+  (value) => value === null || isString(value),
+);
+/** `numberLike` or null. */
+export const nullableNumberLike = readsUnchanged(
+  numberLike.nullable(),
+  (value) => value === null || isFiniteNumber(value),
+);
+/** A string only. */
+export const plainString = readsUnchanged(z.string(), isString);
+/** A boolean only. */
+export const plainBoolean = readsUnchanged(z.boolean(), (value) => typeof value === 'boolean');
+
+/** The schemas with a fast path, for the test that checks them. */
+export const FAST_PATH_SCHEMAS = {
+  stringLike,
+  numberLike,
+  nullableStringLike,
+  nullableNumberLike,
+  plainString,
+  plainBoolean,
+} as const;
 
 /** Warnings listed for one payload; past this they are counted in one last warning, not listed. */
 export const MAX_PAYLOAD_WARNINGS = 20;
@@ -68,7 +119,10 @@ export class PayloadReader {
     at: readonly Segment[],
   ): T | undefined {
     if (!hasOwn(object, key)) return undefined;
-    return this.value(object[key], schema, [...at, key]);
+    const value = object[key];
+    // Past the warning limit nothing is read (see `value`); before it, a plain field skips zod.
+    if (!this.full && readsAsItself(schema, value)) return value as T;
+    return this.value(value, schema, [...at, key]);
   }
 
   /** Reads one value at `path` the way `field` does. */
@@ -81,6 +135,7 @@ export class PayloadReader {
       this.warnings += 1;
       return undefined;
     }
+    if (readsAsItself(schema, value)) return value as T;
     const quick = schema.safeParse(value);
     if (quick.success) return quick.data;
     const parsed = schema.safeParse(value, PARSE_OPTIONS);

@@ -3,7 +3,16 @@ import * as z from 'zod';
 import { describeValue, type Parsed, type Segment } from './issues';
 import { hasOwn, isObject, setOwn, type JsonObject } from './json';
 import { payloadLimitProblem } from './limits';
-import { numberLike, PayloadReader, stringLike, sessionIdProblem } from './read';
+import {
+  nullableNumberLike,
+  nullableStringLike,
+  numberLike,
+  PayloadReader,
+  plainBoolean,
+  plainString,
+  stringLike,
+  sessionIdProblem,
+} from './read';
 
 /**
  * What one verb reported: the fields below when Tropo sends them (dispositions in upper case),
@@ -74,10 +83,8 @@ const STRING_FIELDS = [
 const NUMBER_FIELDS = ['attempts', 'confidence', 'duration', 'connectedDuration'] as const;
 const UPPER_CASE_FIELDS = new Set(['disposition', 'userType']);
 
-const nullableString = stringLike.nullable();
-const nullableNumber = numberLike.nullable();
-const plainString = z.string();
-const plainBoolean = z.boolean();
+const nullableString = nullableStringLike;
+const nullableNumber = nullableNumberLike;
 
 function readAction(
   reader: PayloadReader,

@@ -4,7 +4,14 @@ import { CHANNELS, type Channel } from './fields';
 import { describeValue, type Parsed, type Segment } from './issues';
 import { hasOwn, isObject, setOwn, type JsonObject } from './json';
 import { payloadLimitProblem } from './limits';
-import { PayloadReader, stringLike, toText, sessionIdProblem } from './read';
+import {
+  nullableStringLike,
+  PayloadReader,
+  plainString,
+  stringLike,
+  toText,
+  sessionIdProblem,
+} from './read';
 
 /** A caller-ID object: who called (`from`) or which address was called (`to`). */
 export interface CallerId {
@@ -56,8 +63,7 @@ export interface Session {
   kind: SessionKind;
 }
 
-const nullableString = stringLike.nullable();
-const plainString = z.string();
+const nullableString = nullableStringLike;
 
 function readCallerId(
   reader: PayloadReader,

@@ -82,48 +82,78 @@ export function jsonBody(limitBytes: number): RequestHandler {
   });
   return (req, res, next) => {
     if (!plainBody(req, limitBytes)) return general(req, res, next);
-    const chunks: Buffer[] = [];
-    const done = (err?: Error) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('aborted', onAborted);
-      req.off('error', onError);
-      req.off('close', onAborted);
-      next(err);
-    };
-    const onData = (chunk: Buffer) => chunks.push(chunk);
-    const onAborted = () => done(new BodyError('request aborted', 400, 'request.aborted'));
-    const onError = (err: Error) => done(new BodyError(err.message, 400, 'request.aborted'));
-    const onEnd = () => {
-      const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      let text = buffer === undefined ? '' : buffer.toString('utf8');
-      // body-parser's UTF-8 decoder drops a byte order mark; JSON.parse would choke on it.
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      const tooComplex = shapeError(text);
-      if (tooComplex) {
-        done(tooComplex);
-        return;
-      }
-      try {
-        (req as { body?: unknown }).body = text.length === 0 ? {} : JSON.parse(text);
-      } catch (err) {
-        done(
-          new BodyError(
-            err instanceof Error ? err.message : 'invalid JSON',
-            400,
-            'entity.parse.failed',
-          ),
-        );
-        return;
-      }
-      done();
-    };
+    const reading = req as Reading;
+    reading[READ] = { chunks: [], next };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('aborted', onAborted);
     req.on('error', onError);
     req.on('close', onAborted);
   };
+}
+
+/** A plain read under way: the chunks so far and where to go once the body is read. */
+interface PlainRead {
+  chunks: Buffer[];
+  next: (err?: Error) => void;
+}
+
+/** Where a request keeps its plain read, so that the listeners below are made once, not per request. */
+const READ = Symbol('plain body read');
+type Reading = Request & { [READ]?: PlainRead | undefined };
+
+// The listeners get the request as `this` (an EventEmitter calls them so): one set for every request.
+function onData(this: Reading, chunk: Buffer): void {
+  this[READ]?.chunks.push(chunk);
+}
+
+function onAborted(this: Reading): void {
+  finishRead(this, new BodyError('request aborted', 400, 'request.aborted'));
+}
+
+function onError(this: Reading, err: Error): void {
+  finishRead(this, new BodyError(err.message, 400, 'request.aborted'));
+}
+
+function onEnd(this: Reading): void {
+  const chunks = this[READ]?.chunks;
+  if (chunks === undefined) return;
+  const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  let text = buffer === undefined ? '' : buffer.toString('utf8');
+  // body-parser's UTF-8 decoder drops a byte order mark; JSON.parse would choke on it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const tooComplex = shapeError(text);
+  if (tooComplex) {
+    finishRead(this, tooComplex);
+    return;
+  }
+  try {
+    (this as { body?: unknown }).body = text.length === 0 ? {} : JSON.parse(text);
+  } catch (err) {
+    finishRead(
+      this,
+      new BodyError(
+        err instanceof Error ? err.message : 'invalid JSON',
+        400,
+        'entity.parse.failed',
+      ),
+    );
+    return;
+  }
+  finishRead(this);
+}
+
+/** Ends a plain read once: its listeners off, then on to the route (or to the error handler). */
+function finishRead(req: Reading, err?: Error): void {
+  const read = req[READ];
+  if (read === undefined) return;
+  req[READ] = undefined;
+  req.off('data', onData);
+  req.off('end', onEnd);
+  req.off('aborted', onAborted);
+  req.off('error', onError);
+  req.off('close', onAborted);
+  read.next(err);
 }
 
 function codeFor(err: { type?: unknown; status?: unknown; name?: unknown }): ErrorCode {

@@ -14,7 +14,7 @@ import {
   toSayItems,
   type SayInput,
 } from '../fields';
-import { compact } from '../json';
+import { compact, omit, type JsonObject } from '../json';
 
 export const askBodySchema = strictObject({
   choices: choicesSchema,
@@ -44,8 +44,10 @@ export type AskOptions = Omit<AskBody, 'say'> & { say?: SayInput };
 
 /** Turns ask options into the canonical body (also used for the ask inside a transfer connect handler). */
 export function toAskBody(opts: AskOptions): AskBody {
-  const { say, ...rest } = opts;
-  return compact(say === undefined ? rest : { ...rest, say: toSayItems(say) });
+  const { say } = opts;
+  const body = omit(opts, ['say']) as JsonObject;
+  if (say !== undefined) body.say = toSayItems(say);
+  return compact(body) as AskBody;
 }
 
 /** Builds `{"ask":{…}}`. */

@@ -10,7 +10,7 @@ import {
   strictObject,
   terminatorSchema,
 } from '../fields';
-import { compact } from '../json';
+import { compact, omit, type JsonObject } from '../json';
 import { onHandlersSchema, toOnBodies, type OnOptions } from './on';
 
 export const conferenceBodySchema = strictObject({
@@ -39,12 +39,10 @@ export type ConferenceOptions = Omit<ConferenceBody, 'id' | 'on'> & {
 
 /** Builds `{"conference":{…}}`. */
 export function conference(opts: ConferenceOptions): { conference: ConferenceBody } {
-  const { on, ...rest } = opts;
-  return {
-    conference: compact({
-      ...rest,
-      id: String(opts.id),
-      on: toOnBodies(on),
-    }),
-  };
+  const { on } = opts;
+  const body = omit(opts, ['on']) as JsonObject;
+  // Assigned over the copied id: it keeps its place, as the literal's later key did.
+  body.id = String(opts.id);
+  body.on = toOnBodies(on);
+  return { conference: compact(body) as ConferenceBody };
 }

@@ -9,7 +9,7 @@ import {
   toSayItems,
   type SayInput,
 } from '../fields';
-import { compact } from '../json';
+import { compact, omit, type JsonObject } from '../json';
 import { askBodySchema, toAskBody, type AskOptions } from './ask';
 
 export const onHandlerSchema = strictObject({
@@ -35,12 +35,11 @@ export type OnOptions = Omit<OnBody, 'say' | 'ask'> & {
 
 /** Turns handler options into the canonical handler body. */
 export function toOnBody(opts: OnOptions): OnBody {
-  const { say, ask, ...rest } = opts;
-  return compact({
-    ...rest,
-    say: say === undefined ? undefined : toSayItems(say),
-    ask: ask === undefined ? undefined : toAskBody(ask),
-  });
+  const { say, ask } = opts;
+  const body = omit(opts, ['say', 'ask']) as JsonObject;
+  if (say !== undefined) body.say = toSayItems(say);
+  if (ask !== undefined) body.ask = toAskBody(ask);
+  return compact(body) as OnBody;
 }
 
 /**

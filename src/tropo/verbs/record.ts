@@ -6,6 +6,7 @@ import {
   count,
   emailFormatSchema,
   foldRecordingUrls,
+  RECORDING_URL_FIELDS,
   formatSchema,
   logSecuritySchema,
   nonEmptyString,
@@ -24,7 +25,7 @@ import {
   type RecordingUrlInput,
   type SayInput,
 } from '../fields';
-import { compact } from '../json';
+import { compact, copyWithout } from '../json';
 
 export const transcriptionSchema = strictObject({
   url: nonEmptyString,
@@ -66,12 +67,11 @@ export type RecordBody = Omit<
 
 export const recordBodySchema = recordFields
   .superRefine(requireRecordingUrl, whenObject)
-  .transform(
-    ({ url, recordURL, recordingURL, username, password, method, ...rest }): RecordBody => ({
-      url: foldRecordingUrls({ url, recordURL, recordingURL, username, password, method }),
-      ...rest,
-    }),
-  );
+  .transform((body): RecordBody => {
+    const { url, recordURL, recordingURL, username, password, method } = body;
+    const urls = foldRecordingUrls({ url, recordURL, recordingURL, username, password, method });
+    return copyWithout({ url: urls }, body, RECORDING_URL_FIELDS) as RecordBody;
+  });
 
 /** Options of the `record` builder: `url` may be a string, an object or a list; `say` a string. */
 export type RecordOptions = Omit<RecordBody, 'url' | 'say' | 'transcription'> & {
@@ -93,13 +93,9 @@ function toTranscriptions(
 
 /** Builds `{"record":{…}}`. */
 export function record(opts: RecordOptions): { record: RecordBody } {
-  const { url, say, transcription, ...rest } = opts;
-  return {
-    record: compact({
-      url: toRecordingUrls(url),
-      ...rest,
-      say: say === undefined ? undefined : toSayItems(say),
-      transcription: toTranscriptions(transcription),
-    }),
-  };
+  const { url, say, transcription } = opts;
+  const body = copyWithout({ url: toRecordingUrls(url) }, opts, ['url', 'say', 'transcription']);
+  if (say !== undefined) body.say = toSayItems(say);
+  body.transcription = toTranscriptions(transcription);
+  return { record: compact(body) as RecordBody };
 }

@@ -4,6 +4,7 @@ import {
   flag,
   emailFormatSchema,
   foldRecordingUrls,
+  RECORDING_URL_FIELDS,
   formatSchema,
   recordingFields,
   requireRecordingUrl,
@@ -13,7 +14,7 @@ import {
   type RecordingUrl,
   type RecordingUrlInput,
 } from '../fields';
-import { compact } from '../json';
+import { compact, copyWithout } from '../json';
 
 const startRecordingFields = strictObject({
   ...recordingFields,
@@ -33,20 +34,11 @@ export type StartRecordingBody = Omit<
 
 export const startRecordingBodySchema = startRecordingFields
   .superRefine(requireRecordingUrl, whenObject)
-  .transform(
-    ({
-      url,
-      recordURL,
-      recordingURL,
-      username,
-      password,
-      method,
-      ...rest
-    }): StartRecordingBody => ({
-      url: foldRecordingUrls({ url, recordURL, recordingURL, username, password, method }),
-      ...rest,
-    }),
-  );
+  .transform((body): StartRecordingBody => {
+    const { url, recordURL, recordingURL, username, password, method } = body;
+    const urls = foldRecordingUrls({ url, recordURL, recordingURL, username, password, method });
+    return copyWithout({ url: urls }, body, RECORDING_URL_FIELDS) as StartRecordingBody;
+  });
 
 /** Options of the `startRecording` builder: `url` may be a string, an object or a list. */
 export type StartRecordingOptions = Omit<StartRecordingBody, 'url'> & { url: RecordingUrlInput };

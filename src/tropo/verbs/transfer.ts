@@ -15,7 +15,7 @@ import {
   toDestinations,
   type DestinationInput,
 } from '../fields';
-import { compact } from '../json';
+import { compact, copyWithout, omit } from '../json';
 import { onHandlersSchema, toOnBodies, type OnOptions } from './on';
 
 const transferFields = strictObject({
@@ -45,12 +45,13 @@ const transferFields = strictObject({
 /** The body of `transfer`; a top-level `terminator` is read into `choices.terminator`. */
 export type TransferBody = Omit<z.output<typeof transferFields>, 'terminator'>;
 
-export const transferBodySchema = transferFields.transform(
-  ({ terminator, ...rest }): TransferBody =>
-    terminator === undefined || rest.choices?.terminator !== undefined
-      ? rest
-      : { ...rest, choices: { ...rest.choices, terminator } },
-);
+export const transferBodySchema = transferFields.transform((body): TransferBody => {
+  const { terminator } = body;
+  const rest = omit(body, ['terminator']);
+  return terminator === undefined || rest.choices?.terminator !== undefined
+    ? rest
+    : { ...rest, choices: { ...rest.choices, terminator } };
+});
 
 /** Options of the `transfer` builder: `to` may be one address; `on` one handler or several. */
 export type TransferOptions = Omit<TransferBody, 'to' | 'on'> & {
@@ -60,12 +61,8 @@ export type TransferOptions = Omit<TransferBody, 'to' | 'on'> & {
 
 /** Builds `{"transfer":{…}}`. */
 export function transfer(opts: TransferOptions): { transfer: TransferBody } {
-  const { to, on, ...rest } = opts;
-  return {
-    transfer: compact({
-      to: toDestinations(to),
-      ...rest,
-      on: toOnBodies(on),
-    }),
-  };
+  const { to, on } = opts;
+  const body = copyWithout({ to: toDestinations(to) }, opts, ['to', 'on']);
+  body.on = toOnBodies(on);
+  return { transfer: compact(body) as TransferBody };
 }
