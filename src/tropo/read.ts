@@ -5,57 +5,72 @@ import { hasOwn, isObject, setOwn, type JsonObject } from './json';
 
 const PARSE_OPTIONS = { reportInput: true } as const;
 
-/**
- * Schemas that read some values as those very values, with the test for such a value: a field
- * that passes it is taken as it is, without running zod (a session has some twenty fields, nearly
- * all plain strings). test/unit/tropo/read-fast-path.test.ts checks each test against its schema.
- */
-const UNCHANGED = new Map<z.ZodType, (value: unknown) => boolean>();
+/** What a quick read returns when it does not apply and the schema must run. */
+export const NOT_QUICK: unique symbol = Symbol('not quick');
 
-function readsUnchanged<S extends z.ZodType>(schema: S, test: (value: unknown) => boolean): S {
-  UNCHANGED.set(schema, test);
+/**
+ * Schemas with a quick read: for the values Tropo sends (a session has some twenty fields, nearly
+ * all plain strings; result actions carry numbers where strings are expected) the result is
+ * computed without running zod. test/unit/tropo/read-fast-path.test.ts checks each quick read
+ * against its schema.
+ */
+const QUICK = new Map<z.ZodType, (value: unknown) => unknown>();
+
+function withQuickRead<S extends z.ZodType>(schema: S, read: (value: unknown) => unknown): S {
+  QUICK.set(schema, read);
   return schema;
 }
 
-/** True when `schema` would read `value` as `value` itself, known without running it. */
-export function readsAsItself(schema: z.ZodType, value: unknown): boolean {
-  return UNCHANGED.get(schema)?.(value) === true;
+/** What `schema` reads `value` as, known without running it; NOT_QUICK when it must run. */
+export function quickRead(schema: z.ZodType, value: unknown): unknown {
+  const read = QUICK.get(schema);
+  return read === undefined ? NOT_QUICK : read(value);
 }
 
-const isString = (value: unknown): boolean => typeof value === 'string';
-const isFiniteNumber = (value: unknown): boolean =>
+const NUMBER_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
+const isFiniteNumber = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
+const readStringLike = (value: unknown): unknown =>
+  typeof value === 'string' ? value : isFiniteNumber(value) ? String(value) : NOT_QUICK;
+const readNumberLike = (value: unknown): unknown =>
+  isFiniteNumber(value)
+    ? value
+    : typeof value === 'string' && NUMBER_TEXT.test(value)
+      ? Number(value)
+      : NOT_QUICK;
 
 /** A string, or a number that stands for one (ids and numbers Tropo may send unquoted). */
-export const stringLike = readsUnchanged(
+export const stringLike = withQuickRead(
   z.union([z.string(), z.number()]).transform((v) => String(v)),
-  isString,
+  readStringLike,
 );
 /** A number, or a string holding one. */
-export const numberLike = readsUnchanged(
+export const numberLike = withQuickRead(
   z.union([
     z.number(),
     z
       .string()
-      .regex(/^\s*-?\d+(\.\d+)?\s*$/, { error: 'expected a number' })
+      .regex(NUMBER_TEXT, { error: 'expected a number' })
       .transform((v) => Number(v)),
   ]),
-  isFiniteNumber,
+  readNumberLike,
 );
 /** `stringLike` or null. */
-export const nullableStringLike = readsUnchanged(
-  stringLike.nullable(),
-  (value) => value === null || isString(value),
+export const nullableStringLike = withQuickRead(stringLike.nullable(), (value) =>
+  value === null ? null : readStringLike(value),
 );
 /** `numberLike` or null. */
-export const nullableNumberLike = readsUnchanged(
-  numberLike.nullable(),
-  (value) => value === null || isFiniteNumber(value),
+export const nullableNumberLike = withQuickRead(numberLike.nullable(), (value) =>
+  value === null ? null : readNumberLike(value),
 );
 /** A string only. */
-export const plainString = readsUnchanged(z.string(), isString);
+export const plainString = withQuickRead(z.string(), (value) =>
+  typeof value === 'string' ? value : NOT_QUICK,
+);
 /** A boolean only. */
-export const plainBoolean = readsUnchanged(z.boolean(), (value) => typeof value === 'boolean');
+export const plainBoolean = withQuickRead(z.boolean(), (value) =>
+  typeof value === 'boolean' ? value : NOT_QUICK,
+);
 
 /** The schemas with a fast path, for the test that checks them. */
 export const FAST_PATH_SCHEMAS = {
@@ -121,7 +136,10 @@ export class PayloadReader {
     if (!hasOwn(object, key)) return undefined;
     const value = object[key];
     // Past the warning limit nothing is read (see `value`); before it, a plain field skips zod.
-    if (!this.full && readsAsItself(schema, value)) return value as T;
+    if (!this.full) {
+      const quick = quickRead(schema, value);
+      if (quick !== NOT_QUICK) return quick as T;
+    }
     return this.value(value, schema, [...at, key]);
   }
 
@@ -135,7 +153,8 @@ export class PayloadReader {
       this.warnings += 1;
       return undefined;
     }
-    if (readsAsItself(schema, value)) return value as T;
+    const known = quickRead(schema, value);
+    if (known !== NOT_QUICK) return known as T;
     const quick = schema.safeParse(value);
     if (quick.success) return quick.data;
     const parsed = schema.safeParse(value, PARSE_OPTIONS);
