@@ -95,28 +95,36 @@ function readAction(
     reader.warn(at, `expected an action object; got ${describeValue(value)} (ignored)`);
     return undefined;
   }
+  // Known fields are read first, in a fixed order (the order their warnings are listed in)...
+  READ.clear();
+  for (const key of STRING_FIELDS) readKnown(reader, value, key, stringLike, at);
+  for (const key of NUMBER_FIELDS) readKnown(reader, value, key, numberLike, at);
+  // ...then the action is built once, in the input's key order, without a field that was
+  // dropped: a `delete` would turn every such object into a slow dictionary.
   const action: Action = {};
-  for (const key of Object.keys(value)) setOwn(action, key, value[key]);
-  for (const key of STRING_FIELDS) readKnown(reader, value, action, key, stringLike, at);
-  for (const key of NUMBER_FIELDS) readKnown(reader, value, action, key, numberLike, at);
+  for (const key of Object.keys(value)) {
+    if (!KNOWN_FIELDS.has(key)) setOwn(action, key, value[key]);
+    else if (READ.has(key)) action[key] = READ.get(key);
+  }
   return action;
 }
 
-/** Reads one known field of an action into `action` (a module function: no closure per action). */
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([...STRING_FIELDS, ...NUMBER_FIELDS]);
+/** The known fields of the action being read and what they read as (reused: reading is synchronous). */
+const READ = new Map<string, string | number>();
+
+/** Reads one known field of an action into READ (a module function: no closure per action). */
 function readKnown(
   reader: PayloadReader,
   value: JsonObject,
-  action: Action,
   key: string,
   schema: z.ZodType<string | number>,
   at: readonly Segment[],
 ): void {
   if (!hasOwn(value, key)) return;
   const read = reader.field(value, key, schema, at);
-  if (read === undefined) delete action[key];
-  else
-    action[key] =
-      typeof read === 'string' && UPPER_CASE_FIELDS.has(key) ? read.toUpperCase() : read;
+  if (read === undefined) return;
+  READ.set(key, typeof read === 'string' && UPPER_CASE_FIELDS.has(key) ? read.toUpperCase() : read);
 }
 
 function readActions(reader: PayloadReader, result: JsonObject): Action[] {
