@@ -24,8 +24,6 @@ import { campaignRoutes } from '../../routes/campaigns';
 import type { Campaigns } from '../campaigns';
 import { infoRoutes } from '../../routes/info';
 import { metricsRoutes } from '../../routes/metrics';
-import { phoneRoutes } from '../../routes/phone';
-import { createPhone } from '../phone';
 import { TROPO_PATHS, tropoRoutes } from '../../routes/tropo';
 
 /** What the app is built from; main.ts makes the real ones, tests their own. */
@@ -134,6 +132,12 @@ export function createApp(config: Config, deps: AppDeps): Express {
   app.use(campaignRoutes(config, deps.campaigns?.service));
   // PHONE_UI: off, /phone is the JSON 404 of any unknown path.
   if (config.phoneUi) {
+    // Loaded only when on: the phone brings in the simulator's engine (a few hundred modules),
+    // which a server without it never runs, and every start would pay for it.
+    /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose, see above */
+    const { createPhone } = require('../phone') as typeof import('../phone');
+    const { phoneRoutes } = require('../../routes/phone') as typeof import('../../routes/phone');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const phone = createPhone({ config, registry, isShuttingDown: deps.isShuttingDown });
     app.use(phoneRoutes(phone, { apiKey: config.apiKey }, parseBody));
   }
