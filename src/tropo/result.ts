@@ -135,10 +135,12 @@ function readActions(reader: PayloadReader, result: JsonObject): Action[] {
     const action = readAction(reader, value, ['result', 'actions']);
     return action === undefined ? [] : [action];
   }
-  return value.flatMap((item: unknown, i: number) => {
-    const action = readAction(reader, item, ['result', 'actions', i]);
-    return action === undefined ? [] : [action];
-  });
+  const actions: Action[] = [];
+  for (let i = 0; i < value.length; i += 1) {
+    const action = readAction(reader, value[i], ['result', 'actions', i]);
+    if (action !== undefined) actions.push(action);
+  }
+  return actions;
 }
 
 function readTranscription(reader: PayloadReader, result: JsonObject): Parsed<Result> {

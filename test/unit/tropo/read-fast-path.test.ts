@@ -26,13 +26,11 @@ describe.each(Object.entries(FAST_PATH_SCHEMAS))('fast path of %s', (_name, sche
     );
   });
 
-  it('when a string has no quick read, then the schema refuses it (every string it takes is read quickly)', () => {
+  it('when a value has no quick read, then the schema refuses it (the reader then skips its first try)', () => {
     fc.assert(
       fc.property(anyValue, (value) => {
         if (quickRead(schema, value) !== NOT_QUICK) return;
-        // Nothing a quick read skips may be something Tropo sends as plain JSON of the right kind.
-        const parsed = schema.safeParse(value);
-        if (parsed.success) expect(typeof value).not.toBe('string');
+        expect(schema.safeParse(value).success).toBe(false);
       }),
       { seed: SEED, numRuns: 2000 },
     );
