@@ -160,6 +160,17 @@ module.exports = tseslint.config(
       },
     ],
   ),
+  restrictImports(
+    ['src/phone/**/*.ts'],
+    [
+      {
+        regex:
+          '^(\\.\\./)+(runtime|cli)(/|$)|^\\.\\./simulator(/(index)?)?$|^\\.\\./simulator/local-server$',
+        message:
+          'src/phone drives the engine through its own modules (../simulator/engine, …), never the simulator index or its in-process server, nor src/runtime or src/cli: those load createApp, which loads the phone.',
+      },
+    ],
+  ),
   prettier,
 );
 

@@ -12,7 +12,12 @@ import type {
   RecordAnswer,
   RecordQuestion,
 } from '../simulator/session/input-source';
-import { type LegOutcome, type ScriptedInput, isScriptError, parseInput } from '../simulator';
+import {
+  type LegOutcome,
+  type ScriptedInput,
+  isScriptError,
+  parseInput,
+} from '../simulator/script';
 
 /** A question as the page receives it. */
 export type Question =

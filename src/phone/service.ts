@@ -6,13 +6,11 @@ import { z } from 'zod';
 import type { Config } from '../server/config';
 import type { ErrorCode } from '../server/errors';
 import type { AppRegistry } from '../server/registry';
-import {
-  type PostJson,
-  type SessionSpec,
-  appStartUrl,
-  createSession,
-  isSessionSpecError,
-} from '../simulator';
+// The engine's own modules, not the simulator's index: that loads the in-process server, which
+// loads createApp, which loads the phone.
+import { appStartUrl } from '../simulator/app-url';
+import type { PostJson } from '../simulator/http';
+import { type SessionSpec, createSession, isSessionSpecError } from '../simulator/session-factory';
 import { replySchema } from './interactive';
 import { type PhoneEvent, type PhoneSession, PhoneSessions } from './sessions';
 

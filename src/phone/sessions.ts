@@ -4,14 +4,10 @@
  * listener (the page's event stream). Bounded in number and in real time.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  type PostJson,
-  type SessionPayload,
-  type Transcript,
-  type TranscriptExchange,
-  type TranscriptLine,
-  startSession,
-} from '../simulator';
+import { startSession } from '../simulator/engine';
+import type { PostJson } from '../simulator/http';
+import type { SessionPayload } from '../simulator/session-factory';
+import type { Transcript, TranscriptExchange, TranscriptLine } from '../simulator/transcript';
 import { InteractiveSource, type Question, type Reply, type ReplyRefusal } from './interactive';
 
 /** What the page is told, in order. */

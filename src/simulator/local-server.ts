@@ -13,6 +13,7 @@ import { loadApps, type AppRegistry } from '../server/registry';
 import { createStateStore } from '../state';
 import { simulatedCampaigns, type SimulatedLaunch } from './campaign-launch';
 import type { AppLogLine } from './session/options';
+export { appStartUrl } from './app-url';
 
 /** A server listening on loopback. */
 export interface LocalServer {
@@ -87,20 +88,6 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       return closing;
     },
   };
-}
-
-/** The start URL of a registered app on a server: its own start route, or a static document. */
-export function appStartUrl(
-  origin: string,
-  registry: AppRegistry,
-  name: string,
-): string | undefined {
-  const app = registry.get(name);
-  if (!app) return undefined;
-  const encoded = encodeURIComponent(app.name);
-  return app.kind === 'static'
-    ? `${origin}/apps/${encoded}.json`
-    : `${origin}/apps/${encoded}/start`;
 }
 
 /** One pino JSON line as the transcript shows it. */

@@ -38,6 +38,9 @@ describe('import direction', () => {
   it.each([
     ['apps/x/index.ts', '../../src/server/registry', /apps import only the SDK/],
     ['apps/x/index.ts', '../../src/tropo', /apps import only the SDK/],
+    ['src/phone/x.ts', '../simulator', /src\/phone drives the engine through its own modules/],
+    ['src/phone/x.ts', '../simulator/local-server', /src\/phone drives the engine/],
+    ['src/phone/x.ts', '../runtime/app', /src\/phone drives the engine/],
     ['apps/x/index.ts', '../../src/runtime/config', /apps import only the SDK/],
     ['apps/x/flow/step.ts', '../../../src/state', /apps import only the SDK/],
     ['apps/x/index.ts', '../../test/helpers/test-app', /routes, tests and benchmarks/],
@@ -92,6 +95,7 @@ describe('import direction', () => {
     ['routes/x.ts', 'express'],
     ['src/runtime/x.ts', '../server/app'],
     ['src/simulator/x.ts', '../server/outcomes'],
+    ['src/phone/x.ts', '../simulator/engine'],
     ['src/simulator/x.ts', '../campaigns/refs'],
   ])('when %s imports %s, then lint lets it through', async (file, specifier) => {
     await expect(refusals(file, imp(specifier))).resolves.toEqual([]);
