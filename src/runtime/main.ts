@@ -2,6 +2,7 @@
 import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import { createApp } from './app';
 import { startCampaigns } from './campaigns';
 import { createCampaignMetrics } from '../campaigns/metrics';
@@ -174,9 +175,14 @@ export async function startServer(
 
 /** Runs the primary of several workers (WEB_CONCURRENCY > 1): signals go to every worker. */
 function runPrimary(config: Config, workers: number): void {
-  const logger = createLogger({ level: config.logLevel, secrets: configuredSecrets(config) }).child(
-    { component: 'cluster' },
-  );
+  // Written synchronously: pino's default stdout stream writes in the background and its flush
+  // does not wait for a write under way, so the primary's last line ('every worker has exited')
+  // was now and then cut off by process.exit. The primary logs a few lines in its whole life.
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: configuredSecrets(config),
+    destination: pino.destination({ dest: 1, sync: true }),
+  }).child({ component: 'cluster' });
   const primary = startPrimary({ workers, logger, shutdownTimeoutMs: config.shutdownTimeoutMs });
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'signal received');
@@ -186,9 +192,7 @@ function runPrimary(config: Config, workers: number): void {
   // must not kill the primary while its workers are still finishing their requests.
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  // Flushed first: the primary's last line ('every worker has exited') was lost now and then when
-  // process.exit ran before pino's write reached stdout.
-  void primary.exited.then((code) => logger.flush(() => process.exit(code)));
+  void primary.exited.then((code) => process.exit(code));
 }
 
 /**
