@@ -2,24 +2,6 @@
 import { z } from 'zod';
 import type { CampaignOutcome } from '../sdk/define-app';
 
-/** Every status a reminder can have (contract: issue #13). */
-export const REMINDER_STATUSES = [
-  'scheduled',
-  'launching',
-  'launched',
-  'answered',
-  'confirmed',
-  'declined',
-  'sent',
-  'no-answer',
-  'busy',
-  'failed',
-  'unknown',
-  'cancelled',
-] as const;
-
-export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
-
 /** What an app (or the dispatcher) may report as the result of one attempt. */
 export const OUTCOMES = [
   'answered',
@@ -30,6 +12,18 @@ export const OUTCOMES = [
   'busy',
   'failed',
 ] as const satisfies readonly CampaignOutcome[];
+
+/** Every status a reminder can have (contract: issue #13): waiting, an outcome, or neither. */
+export const REMINDER_STATUSES = [
+  'scheduled',
+  'launching',
+  'launched',
+  ...OUTCOMES,
+  'unknown',
+  'cancelled',
+] as const;
+
+export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
 
 /** What `ctx.outcome` reports (the SDK names them; OUTCOMES lists each, a unit test keeps them equal). */
 export type Outcome = CampaignOutcome;
