@@ -32,6 +32,7 @@ import {
   type SessionLimits,
 } from './options';
 import { ServerNews } from './server-news';
+import { refusalOf, showUrl } from './app-origin';
 
 const RECORDINGS_HOST = 'http://recordings.simulator.invalid';
 
@@ -239,29 +240,12 @@ export class SessionRun implements VerbContext {
   }
 
   show(url: string): string {
-    try {
-      const parsed = new URL(url);
-      return parsed.origin === this.origin ? `${parsed.pathname}${parsed.search}` : url;
-    } catch {
-      // Not a URL: shown as it is.
-      return url;
-    }
+    return showUrl(url, this.origin);
   }
 
   /** Why `url` may not be POSTed to (another origin than the app's, not allowed), or undefined. */
   refusedUrl(url: string): string | undefined {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return undefined; // Not a URL: the POST itself fails and says so.
-    }
-    if (this.origin === undefined || parsed.origin === this.origin) return undefined;
-    const host = parsed.host.toLowerCase();
-    if (this.allowHosts.includes(host) || this.allowHosts.includes(parsed.hostname.toLowerCase())) {
-      return undefined;
-    }
-    return `the app sent Tropo to ${parsed.origin}, not the app's own ${this.origin}; the simulator POSTs only to the app unless --allow-host ${parsed.hostname} allows that host`;
+    return refusalOf(url, this.origin, this.allowHosts);
   }
 
   async postAside(url: string, payload: ResultPayload, text: string): Promise<void> {
